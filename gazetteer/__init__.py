@@ -1,0 +1,11 @@
+"""An offline gazetteer built from installed packages (or GeoNames dumps).
+
+Self-contained: it knows nothing of ``geomap``.
+"""
+from gazetteer.build import build as build_gazetteer, default_data_dir
+from gazetteer.lookup import Gazetteer, GazetteerError
+from gazetteer.model import PRECISION, Place, PlaceRecord
+from gazetteer.normalize import fold, name_key
+
+__all__ = ["Gazetteer", "GazetteerError", "Place", "PlaceRecord", "PRECISION", "build_gazetteer", "default_data_dir",
+           "fold", "name_key"]

@@ -1,0 +1,243 @@
+"""Compile the sources into one SQLite file plus a saved Aho-Corasick automaton.
+
+The build writes to temporary files and renames them into place only when both
+are complete, so a crash mid-build never leaves a half-built gazetteer to be
+used. A version stamp (hash of the builder's code, the curated table and the
+source package versions) lets ``Gazetteer.open`` notice a stale build.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import ahocorasick
+
+from gazetteer.model import KINDS, PlaceRecord
+from gazetteer.normalize import is_latin, name_key
+from gazetteer.sources.curated import CURATED_PATH, read_curated
+
+DB_NAME = "gazetteer.sqlite"
+AUTOMATON_NAME = "gazetteer.automaton"
+FORMAT = 1
+
+Progress = Callable[[str], None]
+
+# Case-sensitive codes: "US", "U.S.", "UK", "U.A.E." Never matched case-folded.
+CODE_RE = re.compile(r"(?:[A-Z]\.?){2,5}")
+# Short all-capitals alternates in GeoNames are mostly airport codes ("IEV" for Kyiv).
+_AIRPORT_LIKE = re.compile(r"[A-Z]{2,4}")
+_MIN_KEY = 3
+_MAX_WORDS = 6
+# Alternate names of villages are mostly other languages' spellings that English
+# news never uses; they cost automaton size and collide with common words.
+_MIN_POPULATION_FOR_ALTERNATES = 5000
+
+SCHEMA = """
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, geonameid INTEGER, name TEXT NOT NULL,
+    kind TEXT NOT NULL, country_code TEXT, admin1 TEXT, admin2 TEXT, lat REAL NOT NULL, lon REAL NOT NULL,
+    population INTEGER NOT NULL, feature_code TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE names (key TEXT NOT NULL, place_id INTEGER NOT NULL REFERENCES places(id), type TEXT NOT NULL,
+    surface TEXT NOT NULL);
+CREATE TABLE prefs (key TEXT PRIMARY KEY, place_id INTEGER NOT NULL REFERENCES places(id));
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+"""
+INDEXES = """
+CREATE INDEX names_key ON names(key);
+CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX places_admin ON places(kind, admin1);
+"""
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("GEOMAP_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("geomap", appauthor=False))
+
+
+def code_stamp() -> str:
+    """Hash of everything that shapes a build besides the source data itself."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted([*here.glob("*.py"), *here.glob("sources/*.py"), CURATED_PATH]):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build(data_dir: Path | None = None, *, geonames_dir: Path | None = None, min_population: int = 500,
+          progress: Progress | None = None) -> Path:
+    """Build the gazetteer into ``data_dir`` and return the path of its database."""
+    say = progress or (lambda message: None)
+    started = time.monotonic()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    if geonames_dir is not None:
+        from gazetteer.sources import geonames_dump
+
+        geonames_dir = Path(geonames_dir).resolve()
+        records = geonames_dump.iter_records(geonames_dir, min_population=min_population, progress=say)
+        sources = {"geonames_dump": str(geonames_dir)}
+    else:
+        from gazetteer.sources import packages
+
+        records = packages.iter_records(min_population=min_population, progress=say)
+        sources = {"packages": packages.package_versions()}
+
+    by_key: dict[str, PlaceRecord] = {}
+    for rec in records:
+        _merge(by_key, rec)
+    say(f"read {len(by_key):,} places")
+    prefs = _apply_curated(by_key, say)
+
+    db_tmp = data_dir / (DB_NAME + ".tmp")
+    auto_tmp = data_dir / (AUTOMATON_NAME + ".tmp")
+    for tmp in (db_tmp, auto_tmp):
+        tmp.unlink(missing_ok=True)
+    counts = _write_db(db_tmp, by_key.values(), prefs, say)
+    say("building the Aho-Corasick automaton")
+    automaton = _build_automaton(db_tmp)
+    automaton.save(str(auto_tmp))
+
+    meta = {
+        "format": str(FORMAT), "stamp": code_stamp(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "sources": json.dumps(sources), "min_population": str(min_population), "counts": json.dumps(counts),
+        "build_seconds": f"{time.monotonic() - started:.1f}",
+    }
+    with sqlite3.connect(db_tmp) as conn:
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.close()
+    # The database goes last: it is what ``open`` checks, so it never points at a missing automaton.
+    os.replace(auto_tmp, data_dir / AUTOMATON_NAME)
+    os.replace(db_tmp, data_dir / DB_NAME)
+    say(f"built {counts['places']:,} places, {counts['names']:,} names in {time.monotonic() - started:.1f}s")
+    return data_dir / DB_NAME
+
+
+def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
+    old = by_key.get(rec.key)
+    if old is None:
+        by_key[rec.key] = rec
+    else:  # the same place from two sources: keep the first's fields, pool the names
+        old.names.extend([rec.name, *rec.names])
+        old.codes.extend(rec.codes)
+        old.demonyms.extend(rec.demonyms)
+
+
+def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:
+    """Add curated places, aliases and demonyms; return preferences as name key -> place key."""
+    by_gid = {rec.geonameid: rec for rec in by_key.values() if rec.geonameid}
+    prefs: dict[str, str] = {}
+    skipped = []
+    for row in read_curated():
+        if row.action == "place":
+            key = f"gn:{row.geonameid}" if row.geonameid else "curated:" + name_key(row.name).replace(" ", "-")
+            names, codes = _split_codes(row.names)
+            rec = PlaceRecord(key=key, name=row.name, kind=row.kind, lat=row.lat, lon=row.lon,
+                              country_code=row.country_code, geonameid=row.geonameid, feature_code=row.kind.upper(),
+                              source="curated", names=names, codes=codes)
+            old = by_key.get(key)
+            if old is not None:  # curated wins on the point and kind, keeps the rest of the source's record
+                rec.names.extend([old.name, *old.names])
+                rec.codes.extend(old.codes)
+                rec.demonyms.extend(old.demonyms)
+                rec.population = old.population
+                rec.admin1, rec.admin2 = rec.admin1 or old.admin1, rec.admin2 or old.admin2
+                rec.feature_code = old.feature_code or rec.feature_code
+            by_key[key] = rec
+            if row.geonameid:
+                by_gid[row.geonameid] = rec
+            continue
+        target = by_gid.get(row.geonameid)
+        if target is None:
+            skipped.append(f"{row.action} {row.name} -> {row.geonameid}")
+            continue
+        if row.action == "alias":
+            names, codes = _split_codes((row.name, *row.names))
+            target.names.extend(names)
+            target.codes.extend(codes)
+        elif row.action == "demonym":
+            target.demonyms.extend((row.name, *row.names))
+        elif row.action == "prefer":
+            prefs[name_key(row.name)] = target.key
+    if skipped:
+        say(f"curated rows whose place is not in this build ({len(skipped)}): " + "; ".join(skipped[:10]))
+    return prefs
+
+
+def _split_codes(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    plain, codes = [], []
+    for name in names:
+        (codes if CODE_RE.fullmatch(name) else plain).append(name)
+    return plain, codes
+
+
+def matchable(name: str) -> bool:
+    """Whether an alternate name may be matched case-insensitively in running text."""
+    if not name or not is_latin(name) or any(ch.isdigit() for ch in name):
+        return False
+    if _AIRPORT_LIKE.fullmatch(name) or CODE_RE.fullmatch(name):
+        return False
+    key = name_key(name)
+    return len(key) >= _MIN_KEY and key.count(" ") < _MAX_WORDS
+
+
+def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str], say: Progress) -> dict:
+    conn = sqlite3.connect(path)
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+    place_rows, name_rows = [], []
+    id_of_key: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for pid, rec in enumerate(records, start=1):
+        if rec.kind not in KINDS:
+            raise ValueError(f"place {rec.key} has unknown kind {rec.kind!r}")
+        id_of_key[rec.key] = pid
+        kinds[rec.kind] = kinds.get(rec.kind, 0) + 1
+        place_rows.append((pid, rec.key, rec.geonameid, rec.name, rec.kind, rec.country_code, rec.admin1,
+                           rec.admin2, rec.lat, rec.lon, int(rec.population or 0), rec.feature_code, rec.source))
+        main_key = name_key(rec.name)
+        seen = set()
+        alternates = rec.names if rec.kind != "city" or rec.population >= _MIN_POPULATION_FOR_ALTERNATES else ()
+        for name in [rec.name, *alternates]:
+            key = name_key(name)
+            if key not in seen and matchable(name):
+                seen.add(key)
+                # Alternate names are weaker evidence: many are old or foreign names
+                # that collide with other places' names ("Pokrovsk" was Engels).
+                name_rows.append((key, pid, "name" if key == main_key else "alt", name))
+        for code in dict.fromkeys(rec.codes):
+            name_rows.append((code, pid, "code", code))
+        for demonym in dict.fromkeys(rec.demonyms):
+            name_rows.append((name_key(demonym), pid, "demonym", demonym))
+    say(f"writing {len(place_rows):,} places and {len(name_rows):,} names")
+    conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+    conn.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+    conn.executemany("INSERT INTO prefs VALUES (?,?)",
+                     [(k, id_of_key[v]) for k, v in prefs.items() if v in id_of_key])
+    conn.executescript(INDEXES)
+    conn.commit()
+    conn.close()
+    return {"places": len(place_rows), "names": len(name_rows), "kinds": kinds, "preferences": len(prefs)}
+
+
+def _build_automaton(db_path: Path) -> ahocorasick.Automaton:
+    """Keys are padded with spaces: folded text turns every non-word character into
+    a space, so a padded key can only match a whole word sequence. Each key stores
+    only its length (the key itself is the matched slice of the folded text), which
+    keeps the saved automaton small and quick to load."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH, ahocorasick.KEY_STRING)
+    conn = sqlite3.connect(db_path)
+    for (key,) in conn.execute("SELECT DISTINCT key FROM names WHERE type != 'code'"):
+        automaton.add_word(f" {key} ")
+    conn.close()
+    automaton.make_automaton()
+    return automaton

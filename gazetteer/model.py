@@ -1,0 +1,70 @@
+"""Plain data for the gazetteer: what a source yields and what a lookup returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds a place can have, with the precision level (in the spirit of ACLED's
+# geo_precision) a mention of that kind carries: 1 populated place, 2 district,
+# 3 region, 4 country, 5 continent / sea / larger.
+PRECISION = {
+    "city": 1,
+    "admin2": 2,
+    "admin1": 3,
+    "region": 3,
+    "river": 3,
+    "country": 4,
+    "continent": 5,
+    "sea": 5,
+    "strait": 5,
+}
+KINDS = tuple(PRECISION)
+
+
+@dataclass(slots=True)
+class PlaceRecord:
+    """One place as a source yields it, before it is written to the gazetteer.
+
+    ``key`` is unique across all sources ("gn:703448", "curated:donbas"); two
+    sources yielding the same key are merged (the later one adds names).
+    ``admin1`` / ``admin2`` are full GeoNames codes ("UA.05", "UA.05.1402").
+    ``names`` holds alternate names in any script; the builder decides which
+    ones become matchable.
+    """
+
+    key: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country_code: str | None = None
+    geonameid: int | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    population: int = 0
+    feature_code: str = ""
+    source: str = ""
+    names: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # matched case-sensitively only ("UK", "U.S.")
+    demonyms: list[str] = field(default_factory=list)  # "Ukrainian": recorded as its own kind
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in the built gazetteer."""
+
+    id: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country_code: str | None
+    geonameid: int | None
+    admin1: str | None
+    admin2: str | None
+    population: int
+    feature_code: str
+    source: str
+
+    @property
+    def precision(self) -> int:
+        return PRECISION[self.kind]

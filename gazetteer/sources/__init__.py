@@ -1,0 +1,1 @@
+"""Readers that turn external data sets into PlaceRecord streams."""

