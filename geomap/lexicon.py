@@ -1,0 +1,57 @@
+"""Word lists the recogniser weighs evidence with, from installed packages and a
+few closed classes of English written out here."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """English words written in lower case in a dictionary (Webster's 2nd + GCIDE,
+    from the english-words package). A place name among them ("But", "More",
+    "Police") is a common word first and needs evidence to count as a place."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2", "gcide"], lower=False, alpha=True) if w.islower())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names from the US census lists shipped by the ``names`` package, folded."""
+    import names
+
+    folder = os.path.dirname(names.__file__)
+    found = set()
+    for filename in ("dist.female.first", "dist.male.first"):
+        with open(os.path.join(folder, filename), encoding="ascii") as f:
+            found.update(line.split()[0].lower() for line in f if line.strip())
+    return frozenset(found)
+
+
+# Words before a name that make it a place ("in Bakhmut", "near Kherson").
+LOCATIVE_CUES = frozenset("""in near outside from to at across around toward towards into via between through
+inside within throughout across beyond along off en route visiting visited entered left reached""".split())
+# Words after a name that say what kind of place it is ("Kherson region").
+TYPE_WORDS = frozenset("""oblast region province county city town village district state raion governorate
+municipality parish prefecture island islands river valley border front mountains sea coast""".split())
+# Words after a name that make the name part of an organisation, a street or a
+# building: "Washington Post", "Orchard Street". The place inside is not a mention.
+BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle telegraph examiner observer
+guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
+university college institute school academy hospital clinic church cathedral mosque temple stadium arena
+street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy way court ct place pl square
+company corp corporation inc ltd llc group bank airlines airways railway railroad club fc united city fc
+hotel mall center centre theater theatre museum library park zoo""".split()) - {"city", "park"}
+# Words before a name that make it a person ("President Biden", "Gen. Washington").
+PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
+minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain
+rev reverend prof professor pope king queen prince princess sir lady lord coach chairman chief spokesman
+spokeswoman ambassador commander adm admiral maj major pvt private cpl corporal detective deputy sheriff
+director saint""".split()) - {"saint"}
+# Time words are never places on their own, whatever the gazetteer holds.
+TIME_WORDS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday christmas easter""".split())
+# Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don").
+NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
+van von y e en sur sous and bin ibn""".split())

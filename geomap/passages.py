@@ -1,0 +1,44 @@
+"""Splitting text into passages (sentences) while keeping character offsets."""
+from __future__ import annotations
+
+import bisect
+import re
+
+from geomap.model import Passage
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
+# whitespace and an opening capital, digit or quote; a blank line always ends one.
+# Abbreviations such as "U.S." or "Gen." followed by a name split too eagerly
+# sometimes; a passage is context for a reader, so that costs little.
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)""")
+_ABBREVIATIONS = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|St|Mt|Ft|No|vs|Jr|Sr|Inc|Co|Corp|Prof|Rev)\.$")
+
+
+def split_passages(text: str) -> list[Passage]:
+    passages = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if text[m.start() - 1] == "." and _ABBREVIATIONS.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        _append(passages, text, start, m.start())
+        start = m.end()
+    _append(passages, text, start, len(text))
+    return passages
+
+
+def _append(passages: list[Passage], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        passages.append(Passage(len(passages), start, end))
+
+
+def passage_index(passages: list[Passage], starts: list[int], offset: int) -> int | None:
+    """Index of the passage containing ``offset`` (``starts`` lists the passages' starts),
+    or None when it falls between passages."""
+    i = bisect.bisect_right(starts, offset) - 1
+    if i >= 0 and passages[i].start <= offset < passages[i].end:
+        return i
+    return None

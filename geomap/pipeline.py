@@ -1,0 +1,62 @@
+"""The geoparser: text in, mentions out."""
+from __future__ import annotations
+
+import threading
+
+from gazetteer import Gazetteer
+from geomap.model import Mention, Passage
+from geomap.passages import passage_index, split_passages
+from geomap.recognize import Recognizer
+from geomap.resolve import Resolver
+
+
+class Geoparser:
+    """Recognition and resolution over one gazetteer; build once, call many times."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.recognizer = Recognizer(gazetteer)
+        self.resolver = Resolver(gazetteer)
+
+    def geoparse(self, text: str, *, demonyms: bool = False) -> list[Mention]:
+        """Every place ``text`` mentions, in order, each linked to its passage."""
+        mentions, _ = self.geoparse_with_passages(text, demonyms=demonyms)
+        return mentions
+
+    def geoparse_with_passages(self, text: str, *, demonyms: bool = False) -> tuple[list[Mention], list[Passage]]:
+        if not isinstance(text, str):
+            raise TypeError(f"geoparse expects text as str, got {type(text).__name__}")
+        spans = self.recognizer.find(text)
+        mentions = self.resolver.resolve(spans)
+        if not demonyms:
+            mentions = [m for m in mentions if not m.is_demonym]
+        passages = split_passages(text)
+        starts = [p.start for p in passages]
+        linked = []
+        for m in mentions:
+            linked.append(_with_passage(m, passage_index(passages, starts, m.start)))
+        return linked, passages
+
+
+def _with_passage(mention: Mention, index: int | None) -> Mention:
+    from dataclasses import replace
+
+    return replace(mention, passage=index)
+
+
+_default: Geoparser | None = None
+_default_lock = threading.Lock()
+
+
+def default_geoparser() -> Geoparser:
+    """The geoparser over the default gazetteer, opened (and built if needed) on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Geoparser(Gazetteer.open())
+        return _default
+
+
+def geoparse(text: str, *, demonyms: bool = False) -> list[Mention]:
+    """Find and resolve every place ``text`` mentions, with the default gazetteer."""
+    return default_geoparser().geoparse(text, demonyms=demonyms)

@@ -1,0 +1,215 @@
+"""Recognition: find the spans of a text that name places.
+
+One Aho-Corasick pass of the gazetteer's folded names over the folded text gives
+every whole-word match; a match must start with a capital in the original text
+(codes such as "US" are matched case-sensitively by a separate expression).
+Overlaps go to the leftmost, longest match. Then evidence rules decide about
+names that are also common words or personal names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gazetteer import Gazetteer, Place, fold
+from geomap import lexicon
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PREV_WORD = re.compile(r"([^\W_]+)\.?[\s\"'“‘(]*$")
+_NEXT_WORD = re.compile(r"^[\s\"'”’)]*([^\W_]+)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(\[\n]|--|—|–)[\s\"“”‘’(]*$")
+_LOOKBACK = 40
+_LOOKAHEAD = 40
+# Places a reader knows on sight: a capitalised mention of one needs no further evidence.
+_PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
+_PROMINENT_POPULATION = 100_000
+
+
+@dataclass(slots=True)
+class Span:
+    """A candidate place name: ``text[start:end]`` with the gazetteer entries for it."""
+
+    start: int
+    end: int
+    surface: str
+    key: str
+    entries: tuple[tuple[Place, str], ...]
+    evidence: set[str] = field(default_factory=set)
+
+    @property
+    def is_demonym(self) -> bool:
+        # Demonym lists are curated and exact: "German" is Germany's, not a parish's.
+        return any(kind == "demonym" for _, kind in self.entries)
+
+    @property
+    def places(self) -> list[tuple[Place, str]]:
+        return [(p, kind) for p, kind in self.entries if kind != "demonym"]
+
+
+class Recognizer:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.automaton = gazetteer.automaton
+        codes = sorted(gazetteer.codes, key=len, reverse=True)
+        # A code stands alone: not inside a word, not glued to another code's letters.
+        self.code_re = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![\w])") if codes else None
+        self.common_words = lexicon.common_words()
+        self.first_names = lexicon.first_names()
+
+    def find(self, text: str) -> list[Span]:
+        matches = self._matches(text)
+        spans = self._longest(text, matches)
+        return self._judge(text, spans)
+
+    # -- matching ------------------------------------------------------------
+
+    def _matches(self, text: str) -> list[tuple[int, int, str | None]]:
+        """(start, end, code or None) of every whole-word, capitalised match."""
+        folded = " " + fold(text) + " "
+        found = []
+        for end, length in self.automaton.iter(folded):
+            # The key " name " ends at padded index ``end``; padded index i is text index i - 1.
+            start = end - length + 1
+            if text[start].isupper():
+                found.append((start, end - 1, None))
+        if self.code_re is not None:
+            found.extend((m.start(), m.end(), m.group()) for m in self.code_re.finditer(text))
+        return found
+
+    def _longest(self, text: str, matches: list[tuple[int, int, str | None]]) -> list[Span]:
+        matches.sort(key=lambda m: (m[0], -m[1]))
+        spans: list[Span] = []
+        last_end = -1
+        gaz = self.gazetteer
+        for start, end, code in matches:
+            if start < last_end:
+                continue
+            surface = text[start:end]
+            if code is None and " " in surface.strip() and not _capitalised_words(surface):
+                continue  # "New york times": a multi-word name needs its words capitalised
+            if code is not None:
+                key, entries = code, gaz.codes[code]
+            else:
+                key = fold(surface).strip()
+                entries = gaz.entries(key)
+            if entries:
+                spans.append(Span(start, end, surface, key, entries))
+                last_end = end
+        return spans
+
+    # -- evidence ------------------------------------------------------------
+
+    def _judge(self, text: str, spans: list[Span]) -> list[Span]:
+        persons: set[str] = set()
+        for i, span in enumerate(spans):
+            prev = _PREV_WORD.search(text, max(0, span.start - _LOOKBACK), span.start)
+            nxt = _NEXT_WORD.search(text[span.end:span.end + _LOOKAHEAD])
+            prev_word = prev.group(1) if prev else ""
+            next_word = nxt.group(1) if nxt else ""
+            ev = span.evidence
+            if _SENTENCE_START.search(text, max(0, span.start - _LOOKBACK), span.start) or _in_title_line(text, span):
+                ev.add("weak-capital")
+            if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
+                    and not _in_title_line(text, span):
+                ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
+            if prev_word.lower() in lexicon.LOCATIVE_CUES and prev_word[0].islower():
+                ev.add("locative")
+            if next_word.lower() in lexicon.TYPE_WORDS:
+                ev.add("type")
+            nxt_span = spans[i + 1] if i + 1 < len(spans) else None
+            if nxt_span and re.fullmatch(r",\s*", text[span.end:nxt_span.start]) and _is_container(nxt_span):
+                ev.add("appositive")
+            if next_word and next_word[0].isupper() and next_word.lower() in lexicon.BLOCKING_NEXT:
+                ev.add("blocked:organisation")
+            if prev_word and prev_word[0].isupper():
+                low = prev_word.lower()
+                prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev.end(1) else None
+                if low in lexicon.PERSON_TITLES or (low in self.first_names and not (prev_span and _prominent(prev_span))):
+                    ev.add("blocked:person")  # "President Biden", "Angela Merkel"
+                elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
+                      and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
+                    ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
+            next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
+            if (next_word and next_word[0].isupper() and not next_is_place and " " not in span.key
+                    and span.key in self.first_names and next_word.lower() not in self.common_words
+                    and not _prominent(span)):
+                ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
+            if "blocked:person" in ev:
+                persons.add(span.key)
+
+        kept, accepted_keys = [], set()
+        for span in spans:
+            if span.is_demonym or span.key in accepted_keys:
+                kept.append(span)
+                continue
+            verdict = self._verdict(span, persons)
+            if verdict:
+                kept.append(span)
+                if "locative" in span.evidence or "type" in span.evidence or "appositive" in span.evidence:
+                    accepted_keys.add(span.key)  # one sense per text
+        # A name accepted with evidence anywhere counts everywhere it is capitalised.
+        return [s for s in spans if s in kept or (s.key in accepted_keys and not _blocked(s))]
+
+    def _verdict(self, span: Span, persons: set[str]) -> bool:
+        ev = span.evidence
+        if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev):
+            return False
+        strong = "type" in ev or "appositive" in ev
+        if span.key in lexicon.TIME_WORDS:
+            return strong
+        if span.entries[0][1] == "code":
+            return True
+        places = span.places
+        if not places:
+            return False
+        words = span.key.split()
+        single = len(words) == 1
+        common = single and span.key in self.common_words
+        given_name = single and span.key in self.first_names
+        if not single and "weak-capital" in ev and all(w in self.common_words for w in words):
+            common = True  # "The Post" at the start of a sentence
+        if not (common or given_name):
+            return True
+        if strong or "locative" in ev:
+            return True
+        # A region sharing a common word's name ("Western", "Central") is no help.
+        prominent = _prominent(span, regions=not common)
+        if "weak-capital" in ev:
+            # Capitalised only because a sentence or headline starts: only a place
+            # everyone knows ("Turkey", "China") is taken without more evidence.
+            return prominent and any(p.kind in ("country", "continent") for p, _ in places)
+        return prominent
+
+
+def _blocked(span: Span) -> bool:
+    return any(e.startswith("blocked:") for e in span.evidence)
+
+
+def _prominent(span: Span, regions: bool = True) -> bool:
+    for place, kind in span.entries:
+        if kind == "demonym" or (not regions and place.kind in ("admin1", "admin2")):
+            continue
+        if place.kind in _PROMINENT_KINDS or place.population >= _PROMINENT_POPULATION:
+            return kind != "alt" or place.kind in ("country", "continent")
+    return False
+
+
+def _is_container(span: Span) -> bool:
+    """Whether a span can be the "Y" of "X, Y": a country, an admin-1 region or a code."""
+    return any(p.kind in ("country", "admin1") for p, kind in span.entries if kind != "demonym")
+
+
+def _capitalised_words(surface: str) -> bool:
+    return all(w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit()
+               for w in _WORD.findall(surface))
+
+
+def _in_title_line(text: str, span: Span) -> bool:
+    """Whether the span sits in a headline-style line where most words are capitalised."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start > 200:
+        return False
+    words = [w for w in _WORD.findall(text[line_start:line_end]) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)

@@ -1,0 +1,239 @@
+"""Resolution: choose, for each recognised span, the place it names.
+
+Candidates start from a prior (kind, population, whether the name is the
+place's main name, curated news-sense preferences); then the text speaks:
+countries and regions it mentions, "X, Y" appositives, closeness to the other
+places it names, and one sense per name within a text.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from gazetteer import PRECISION, Gazetteer, Place
+from geomap.model import Alternative, Mention, PlaceRef
+from geomap.recognize import Span
+
+_KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 5.0, "sea": 5.0, "strait": 5.0, "river": 4.0,
+               "admin1": 1.5, "admin2": -0.5, "city": 0.0}
+_CAPITAL_BONUS = 1.0
+_ALTERNATE_NAME_PENALTY = 1.5
+_PREFERENCE_BONUS = 3.0
+# A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
+_NAMESAKE_REGION_PENALTY = 3.0
+_TYPE_WORD_REGION_BONUS = 4.0
+_APPOSITIVE_BONUS = 8.0
+_COUNTRY_NAMED_BONUS = 1.5
+_COUNTRY_NEARBY_BONUS = 1.0
+_COUNTRY_MEMBERS_BONUS = 1.0
+_ADMIN1_NAMED_BONUS = 2.5
+_ADMIN1_NEARBY_BONUS = 1.5
+_ADMIN2_NAMED_BONUS = 2.0
+_REGION_MEMBERS_BONUS = 1.5
+_CLOSENESS_BONUS = 1.5
+_CLOSENESS_KM = 300.0
+_SUPPORT_CAP = 2.0
+_ROUNDS = 2
+_MAX_CANDIDATES = 25
+_MAX_ALTERNATIVES = 3
+_MAX_POINTS = 200  # closeness is measured to at most this many places, so long texts stay linear
+_EARTH_KM = 6371.0088
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def resolve(self, spans: list[Span]) -> list[Mention]:
+        groups: dict[str, list[Span]] = defaultdict(list)
+        for span in spans:
+            groups[_sense_key(span)].append(span)
+
+        demonym_countries = {key: [p for p, kind in group[0].entries if kind == "demonym"]
+                             for key, group in groups.items() if group[0].is_demonym}
+        candidates: dict[str, list[Place]] = {}
+        base: dict[str, list[float]] = {}
+        for key, group in groups.items():
+            if key in demonym_countries:
+                continue
+            priors = sorted(self._priors(group).items(), key=lambda item: (-item[1], item[0].id))
+            priors = priors[:_MAX_CANDIDATES]
+            candidates[key] = [p for p, _ in priors]
+            base[key] = [score for _, score in priors]
+        _add_appositives(groups, candidates, base)
+
+        # Each round lets every name lean on the likely senses of all the others.
+        scores = base
+        probabilities = {key: _softmax(values) for key, values in scores.items()}
+        for _ in range(_ROUNDS):
+            support = _Support(candidates, probabilities, demonym_countries)
+            scores = {key: [b + support.bonus(key, place) for place, b in zip(candidates[key], base[key])]
+                      for key in candidates}
+            probabilities = {key: _softmax(values) for key, values in scores.items()}
+
+        mentions = []
+        for key, group in groups.items():
+            if key in demonym_countries:
+                ref = _ref(demonym_countries[key][0], kind="demonym")
+                mentions.extend(Mention(s.start, s.end, s.surface, ref, 1.0, PRECISION["country"],
+                                        evidence=tuple(sorted(s.evidence))) for s in group)
+                continue
+            order = sorted(range(len(candidates[key])), key=lambda i: (-scores[key][i], candidates[key][i].id))
+            probs = probabilities[key]
+            best = candidates[key][order[0]]
+            alternatives = tuple(Alternative(_ref(candidates[key][i]), round(probs[i], 4))
+                                 for i in order[1:_MAX_ALTERNATIVES + 1])
+            ref = _ref(best)
+            for s in group:
+                mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], PRECISION[best.kind],
+                                        alternatives, evidence=tuple(sorted(s.evidence))))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _priors(self, group: list[Span]) -> dict[Place, float]:
+        span = group[0]
+        entries = span.places
+        typed = any("type" in s.evidence for s in group)
+        preferred = self.gazetteer.preferred(span.key)
+        cities = [p for p, _ in entries if p.kind == "city"]
+        scores: dict[Place, float] = {}
+        for place, name_type in entries:
+            score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]
+            if place.feature_code == "PPLC":
+                score += _CAPITAL_BONUS
+            if name_type == "alt":
+                score -= _ALTERNATE_NAME_PENALTY
+            if place.id == preferred:
+                score += _PREFERENCE_BONUS
+            if place.kind in ("admin1", "admin2"):
+                if typed:
+                    score += _TYPE_WORD_REGION_BONUS
+                elif any(_inside(c, place) for c in cities):
+                    score -= _NAMESAKE_REGION_PENALTY
+            if place not in scores or score > scores[place]:
+                scores[place] = score
+        return scores
+
+
+def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, list[Place]],
+                     base: dict[str, list[float]]) -> None:
+    """"X, Y" with Y a country or admin-1 region: X's candidates inside Y win."""
+    ordered = sorted((s for g in groups.values() for s in g), key=lambda s: s.start)
+    for span, nxt in zip(ordered, ordered[1:]):
+        key = _sense_key(span)
+        if "appositive" not in span.evidence or key not in candidates:
+            continue
+        containers = [p for p, kind in nxt.entries if kind != "demonym"]
+        for i, place in enumerate(candidates[key]):
+            if any(_contains(c, place) for c in containers):
+                base[key][i] += _APPOSITIVE_BONUS
+
+
+class _Support:
+    """How much the other names of a text support each candidate of a name.
+
+    Every name contributes, for each of its candidates, that candidate's current
+    probability to the country / region it names or lies in; a candidate is
+    supported by what the *other* names contribute (a name is no evidence for
+    itself), capped so that a long list of towns does not swamp everything.
+    """
+
+    def __init__(self, candidates: dict[str, list[Place]], probabilities: dict[str, list[float]],
+                 demonym_countries: dict[str, list[Place]]):
+        self.own: dict[str, dict[tuple[str, str], float]] = {}
+        self.total: dict[tuple[str, str], float] = defaultdict(float)
+        self.anchors: list[tuple[str, float, float, float]] = []
+        for key, places in candidates.items():
+            contributed: dict[tuple[str, str], float] = {}
+            for place, p in zip(places, probabilities[key]):
+                for item in _contributions(place):
+                    if p > contributed.get(item, 0.0):
+                        contributed[item] = p
+            self._add(key, contributed)
+            best = max(range(len(places)), key=lambda i: probabilities[key][i])
+            top = places[best]
+            if top.kind in ("city", "admin2") and len(self.anchors) < _MAX_POINTS:
+                self.anchors.append((key, top.lat, top.lon, probabilities[key][best]))
+        for key, countries in demonym_countries.items():
+            self._add(key, {("country", c.country_code): 1.0 for c in countries if c.country_code})
+
+    def _add(self, key: str, contributed: dict[tuple[str, str], float]) -> None:
+        self.own[key] = contributed
+        for item, weight in contributed.items():
+            self.total[item] += weight
+
+    def _others(self, key: str, item: tuple[str, str]) -> float:
+        return min(_SUPPORT_CAP, self.total.get(item, 0.0) - self.own[key].get(item, 0.0))
+
+    def bonus(self, key: str, place: Place) -> float:
+        g = lambda field, code: self._others(key, (field, code)) if code else 0.0  # noqa: E731
+        cc, kind = place.country_code, place.kind
+        if kind == "country":
+            return _COUNTRY_MEMBERS_BONUS * g("in-country", cc)
+        bonus = _COUNTRY_NAMED_BONUS * g("country", cc) + _COUNTRY_NEARBY_BONUS * g("in-country", cc)
+        if kind == "admin1":
+            return bonus + _REGION_MEMBERS_BONUS * g("in-admin1", place.admin1)
+        bonus += _ADMIN1_NAMED_BONUS * g("admin1", place.admin1) + _ADMIN1_NEARBY_BONUS * g("in-admin1", place.admin1)
+        if kind == "admin2":
+            return bonus + _REGION_MEMBERS_BONUS * g("in-admin2", place.admin2) + self._closeness(key, place)
+        bonus += _ADMIN2_NAMED_BONUS * g("admin2", place.admin2)
+        if kind == "city":
+            bonus += self._closeness(key, place)
+        return bonus
+
+    def _closeness(self, key: str, place: Place) -> float:
+        best = 0.0
+        for other, lat, lon, weight in self.anchors:
+            if other != key:
+                best = max(best, weight * math.exp(-_km(place.lat, place.lon, lat, lon) / _CLOSENESS_KM))
+        return _CLOSENESS_BONUS * best
+
+
+def _contributions(place: Place) -> list[tuple[str, str]]:
+    kind = place.kind
+    items = []
+    if place.country_code:
+        items.append(("country" if kind == "country" else "in-country", place.country_code))
+    if place.admin1 and kind != "country":
+        items.append(("admin1" if kind == "admin1" else "in-admin1", place.admin1))
+    if place.admin2 and kind in ("admin2", "city"):
+        items.append(("admin2" if kind == "admin2" else "in-admin2", place.admin2))
+    return items
+
+
+def _contains(container: Place, place: Place) -> bool:
+    if container.kind == "country":
+        return place.kind != "country" and container.country_code == place.country_code
+    if container.kind == "admin1":
+        return place.kind not in ("country", "admin1") and container.admin1 == place.admin1
+    return False
+
+
+def _sense_key(span: Span) -> str:
+    """Spans with the same key share one sense; codes share it with their place's name."""
+    if span.entries and span.entries[0][1] == "code":
+        return "place:%d" % span.entries[0][0].id
+    return span.key
+
+
+def _inside(city: Place, region: Place) -> bool:
+    if region.kind == "admin1":
+        return city.admin1 is not None and city.admin1 == region.admin1
+    return city.admin2 is not None and city.admin2 == region.admin2
+
+
+def _ref(place: Place, kind: str | None = None) -> PlaceRef:
+    return PlaceRef(place.id, place.geonameid, place.name, place.country_code, kind or place.kind, place.lat, place.lon)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = scores[0]
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
