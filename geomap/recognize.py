@@ -23,6 +23,7 @@ _LOOKAHEAD = 40
 # Places a reader knows on sight: a capitalised mention of one needs no further evidence.
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
+_PROMINENT_GIVEN_NAME_POPULATION = 250_000
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class Recognizer:
         self.code_re = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![\w])") if codes else None
         self.common_words = lexicon.common_words()
         self.first_names = lexicon.first_names()
+        self.surnames = lexicon.surnames()
 
     def find(self, text: str) -> list[Span]:
         matches = self._matches(text)
@@ -124,18 +126,25 @@ class Recognizer:
             if prev_word and prev_word[0].isupper():
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev.end(1) else None
-                if low in lexicon.PERSON_TITLES or (low in self.first_names and not (prev_span and _prominent(prev_span))):
-                    ev.add("blocked:person")  # "President Biden", "Angela Merkel"
+                # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
+                given = low in self.first_names and (low not in self.common_words or not _SENTENCE_START.search(
+                    text, max(0, prev.start(1) - _LOOKBACK), prev.start(1)))
+                initial = len(prev_word) == 1 and text[prev.end(1):prev.end(1) + 1] == "."
+                if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_container(prev_span))):
+                    ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
+            if next_word and next_word[0].isupper() and text[span.end:span.end + 1] == " " \
+                    and next_word.lower() not in self.common_words:
+                ev.add("part-of-name")
             if (next_word and next_word[0].isupper() and not next_is_place and " " not in span.key
                     and span.key in self.first_names and next_word.lower() not in self.common_words
                     and not _prominent(span)):
                 ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
-            if "blocked:person" in ev:
-                persons.add(span.key)
+            if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
+                persons.add(span.key)  # one sense per text: a surname stays a surname
 
         kept, accepted_keys = [], set()
         for span in spans:
@@ -165,16 +174,20 @@ class Recognizer:
         words = span.key.split()
         single = len(words) == 1
         common = single and span.key in self.common_words
-        given_name = single and span.key in self.first_names
+        given_name = single and (span.key in self.first_names or span.key in self.surnames)
+        if common and "part-of-name" in ev:
+            return False  # "South Arlington", "Metro Nashville": a word of a longer name
         if not single and "weak-capital" in ev and all(w in self.common_words for w in words):
             common = True  # "The Post" at the start of a sentence
         if not (common or given_name):
             return True
         if strong or "locative" in ev:
             return True
-        # A region sharing a common word's name ("Western", "Central") is no help.
-        prominent = _prominent(span, regions=not common)
-        if "weak-capital" in ev:
+        # A region sharing a common word's name ("Western", "Central") is no help,
+        # and a town sharing a given name must be a big one ("Houston", not "Mary").
+        prominent = _prominent(span, regions=not (common or given_name),
+                               population=_PROMINENT_GIVEN_NAME_POPULATION if given_name else _PROMINENT_POPULATION)
+        if "weak-capital" in ev and common:
             # Capitalised only because a sentence or headline starts: only a place
             # everyone knows ("Turkey", "China") is taken without more evidence.
             return prominent and any(p.kind in ("country", "continent") for p, _ in places)
@@ -185,11 +198,11 @@ def _blocked(span: Span) -> bool:
     return any(e.startswith("blocked:") for e in span.evidence)
 
 
-def _prominent(span: Span, regions: bool = True) -> bool:
+def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_POPULATION) -> bool:
     for place, kind in span.entries:
         if kind == "demonym" or (not regions and place.kind in ("admin1", "admin2")):
             continue
-        if place.kind in _PROMINENT_KINDS or place.population >= _PROMINENT_POPULATION:
+        if place.kind in _PROMINENT_KINDS or (place.kind == "city" and place.population >= population):
             return kind != "alt" or place.kind in ("country", "continent")
     return False
 
