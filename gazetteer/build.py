@@ -99,13 +99,16 @@ def build(data_dir: Path | None = None, *, geonames_dir: Path | None = None, min
     say(f"read {len(by_key):,} places")
     prefs = _apply_curated(by_key, say)
 
-    db_tmp = data_dir / (DB_NAME + ".tmp")
-    auto_tmp = data_dir / (AUTOMATON_NAME + ".tmp")
+    # Per-process names, so two builds into one directory never write the same file.
+    db_tmp = data_dir / f"{DB_NAME}.{os.getpid()}.tmp"
+    auto_tmp = data_dir / f"{AUTOMATON_NAME}.{os.getpid()}.tmp"
     for tmp in (db_tmp, auto_tmp):
         tmp.unlink(missing_ok=True)
     counts = _write_db(db_tmp, by_key.values(), prefs, say)
     say("building the Aho-Corasick automaton")
     automaton = _build_automaton(db_tmp)
+    if len(automaton) == 0:
+        raise ValueError("the sources yielded no matchable names; nothing was replaced")
     automaton.save(str(auto_tmp))
 
     meta = {

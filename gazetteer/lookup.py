@@ -1,9 +1,10 @@
 """Opening a built gazetteer and looking places up in it."""
 from __future__ import annotations
 
+import fcntl
 import json
-import re
 import sqlite3
+from contextlib import contextmanager
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -47,11 +48,14 @@ class Gazetteer:
         if problem:
             if not build_if_missing:
                 raise GazetteerError(f"{problem}; run `geomap gazetteer build`")
-            previous = _dump_source(db_path) if db_path.exists() else None
-            try:
-                _build.build(data_dir, geonames_dir=previous, progress=progress)
-            except Exception as exc:  # surface a clear message, keep the cause
-                raise GazetteerError(f"could not build the gazetteer in {data_dir}: {exc}") from exc
+            with _build_lock(data_dir):
+                # Another process may have built it while this one waited for the lock.
+                if _check(db_path, data_dir / _build.AUTOMATON_NAME):
+                    previous = _dump_source(db_path) if db_path.exists() else None
+                    try:
+                        _build.build(data_dir, geonames_dir=previous, progress=progress)
+                    except Exception as exc:  # surface a clear message, keep the cause
+                        raise GazetteerError(f"could not build the gazetteer in {data_dir}: {exc}") from exc
         return cls(db_path)
 
     # -- lookups -------------------------------------------------------------
@@ -116,6 +120,18 @@ class Gazetteer:
 
     def close(self) -> None:
         self._conn.close()
+
+
+@contextmanager
+def _build_lock(data_dir: Path):
+    """An exclusive lock on the data directory while the gazetteer is (re)built."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prefixed(alias: str) -> str:

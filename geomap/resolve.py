@@ -14,7 +14,9 @@ from gazetteer import PRECISION, Gazetteer, Place
 from geomap.model import Alternative, Mention, PlaceRef
 from geomap.recognize import Span
 
-_KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 5.0, "sea": 5.0, "strait": 5.0, "river": 4.0,
+# Curated features carry no population; their bonus puts them level with a large
+# admin-1 region, so "Red Sea" is the sea unless the text says "Red Sea state".
+_KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 7.5, "sea": 7.5, "strait": 7.5, "river": 6.5,
                "admin1": 1.5, "admin2": -0.5, "city": 0.0}
 _CAPITAL_BONUS = 1.0
 _ALTERNATE_NAME_PENALTY = 1.5
