@@ -28,6 +28,8 @@ sees the whole text, is much finer):
    admin-2 districts, after the town;
 3. population, larger first; then the gazetteer id, so ties are stable.
 
+``country_codes`` and ``kinds`` filter the candidates before they are ranked.
+
 Online fallback, off by default: pass ``fallback=`` any geopy geocoder, or any
 callable taking ``(query, exactly_one=...)``, and it is asked only when the
 gazetteer has no match. Online services have usage policies; keep the fallback
@@ -44,10 +46,8 @@ query repeated in this or a later process never reaches the service again.
 
 ``reverse`` gives the nearest populated place within ``REVERSE_RADIUS_KM`` of a
 point (a bounding-box scan of the places table, a few tens of milliseconds).
-
-Reading the admin-1 and country names for addresses and the bounding box for
-``reverse`` use SQL over the gazetteer's tables (``Gazetteer._query``), because
-the ``Gazetteer`` class has no public lookup by admin-1 code or by area.
+Addresses name the admin-1 region and country from ``Gazetteer.containers()``;
+``reverse`` reads candidates with ``Gazetteer.in_box()``.
 """
 from __future__ import annotations
 
@@ -124,8 +124,8 @@ class GazetteerGeocoder(Geocoder):
         ``exactly_one`` is false (best first, at most ``limit``), or ``None``.
 
         ``country_codes`` (ISO alpha-2, any case) and ``kinds`` (see
-        ``gazetteer.KINDS``) keep only matching places. They do not reach the
-        fallback, which is given the query and ``exactly_one`` only.
+        ``gazetteer.KINDS``) keep only matching places, before ranking. They do
+        not reach the fallback, which is given the query and ``exactly_one`` only.
         """
         text = _check_query(query)
         countries = _country_filter(country_codes)
@@ -133,8 +133,8 @@ class GazetteerGeocoder(Geocoder):
         if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
             raise GeocoderQueryError(f"limit must be a positive integer, got {limit!r}")
 
-        ranked = [p for p in self._ranked(text)
-                  if (countries is None or p.country_code in countries) and (wanted is None or p.kind in wanted)]
+        ranked = self._ranked(text, lambda p: (countries is None or p.country_code in countries)
+                              and (wanted is None or p.kind in wanted))
         if ranked:
             if exactly_one:
                 return self._location(ranked[0])
@@ -146,15 +146,16 @@ class GazetteerGeocoder(Geocoder):
             found = found[:limit]
         return found or None
 
-    def _ranked(self, text: str) -> list[Place]:
+    def _ranked(self, text: str, keep: Callable[[Place], bool]) -> list[Place]:
+        """The places ``text`` names that ``keep`` accepts, best first."""
         name, _, rest = text.partition(",")
         if rest:
             containers = [self._container(part.strip()) for part in rest.split(",")]
             if all(containers):
                 inside = [p for p in self._matches(name.strip())
-                          if all(_within(p, *container) for container in containers)]
+                          if keep(p) and all(_within(p, *container) for container in containers)]
                 return self._rank(name.strip(), inside)
-        return self._rank(text, self._matches(text))
+        return self._rank(text, [p for p in self._matches(text) if keep(p)])
 
     def _matches(self, text: str) -> list[Place]:
         """Every place ``text`` may name, without duplicates."""
@@ -212,22 +213,15 @@ class GazetteerGeocoder(Geocoder):
             raise GeocoderQueryError(f"not a point: {query!r} ({exc})") from exc
         lat, lon = point.latitude, point.longitude
         dlat = REVERSE_RADIUS_KM / _KM_PER_DEGREE
-        where = ["kind = 'city'", "lat BETWEEN ? AND ?"]
-        params: list[float] = [lat - dlat, lat + dlat]
         cos_lat = math.cos(math.radians(min(abs(lat) + dlat, 90.0)))
         dlon = REVERSE_RADIUS_KM / (_KM_PER_DEGREE * cos_lat) if cos_lat > 1e-9 else 360.0
-        if dlon < 180.0:
-            ranges = _lon_ranges(lon - dlon, lon + dlon)
-            where.append("(" + " OR ".join("lon BETWEEN ? AND ?" for _ in ranges) + ")")
-            params.extend(x for r in ranges for x in r)
-        rows = self.gazetteer._query(f"SELECT id, lat, lon, population FROM places WHERE {' AND '.join(where)}",
-                                     tuple(params))
-        near = sorted((km, -population, place_id) for place_id, plat, plon, population in rows
-                      if (km := great_circle((lat, lon), (plat, plon)).km) <= REVERSE_RADIUS_KM)
+        ranges = _lon_ranges(lon - dlon, lon + dlon) if dlon < 180.0 else [(-180.0, 180.0)]
+        places = self.gazetteer.in_box(lat - dlat, lat + dlat, ranges)
+        near = sorted((km, -place.population, place.id, place) for place in places
+                      if (km := great_circle((lat, lon), (place.lat, place.lon)).km) <= REVERSE_RADIUS_KM)
         if not near:
             return None
-        found = [self._location(self.gazetteer.get(place_id), distance_km=round(km, 3))
-                 for km, _, place_id in near[:1 if exactly_one else None]]
+        found = [self._location(place, distance_km=round(km, 3)) for km, _, _, place in near[:1 if exactly_one else None]]
         return found[0] if exactly_one else found
 
     # -- results -------------------------------------------------------------
@@ -268,12 +262,11 @@ class GazetteerGeocoder(Geocoder):
 
     def _load_containers(self) -> None:
         # Ordered by population so that, should a code occur twice, the larger place wins.
-        rows = self.gazetteer._query("SELECT kind, country_code, admin1, id, name FROM places "
-                                     "WHERE kind IN ('admin1', 'country') ORDER BY population, id")
         admin1s: dict[str, tuple[int, str]] = {}
         countries: dict[str, tuple[int, str]] = {}
         suffixes: dict[str, set[str]] = {}
-        for kind, country_code, admin1, place_id, name in rows:
+        for place in self.gazetteer.containers():
+            kind, country_code, admin1, place_id, name = place.kind, place.country_code, place.admin1, place.id, place.name
             if kind == "country" and country_code:
                 countries[country_code] = (place_id, name)
             elif kind == "admin1" and admin1:

@@ -106,6 +106,19 @@ class Gazetteer:
                            (geonameid,))
         return Place(*rows[0]) if rows else None
 
+    def containers(self) -> list[Place]:
+        """Every country and admin-1 region, least populous first."""
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE kind IN ('admin1', 'country') "
+                           "ORDER BY population, id")
+        return [Place(*row) for row in rows]
+
+    def in_box(self, south: float, north: float, lon_ranges: list[tuple[float, float]], *,
+               kind: str = "city") -> list[Place]:
+        """Places of ``kind`` with south <= lat <= north and lon inside one of ``lon_ranges``."""
+        where = "kind = ? AND lat BETWEEN ? AND ? AND (" + " OR ".join("lon BETWEEN ? AND ?" for _ in lon_ranges) + ")"
+        params = (kind, south, north, *(x for r in lon_ranges for x in r))
+        return [Place(*row) for row in self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE {where}", params)]
+
     def names(self) -> Iterator[str]:
         """Every matchable name key (what the automaton is built from)."""
         for (key,) in self._query("SELECT DISTINCT key FROM names WHERE type != 'code'"):
