@@ -32,16 +32,10 @@ class Geoparser:
             mentions = [m for m in mentions if not m.is_demonym]
         passages = split_passages(text)
         starts = [p.start for p in passages]
-        linked = []
         for m in mentions:
-            linked.append(_with_passage(m, passage_index(passages, starts, m.start)))
-        return linked, passages
-
-
-def _with_passage(mention: Mention, index: int | None) -> Mention:
-    from dataclasses import replace
-
-    return replace(mention, passage=index)
+            # Mentions are frozen for callers; setting the link here, once, is part of making them.
+            object.__setattr__(m, "passage", passage_index(passages, starts, m.start))
+        return mentions, passages
 
 
 _default: Geoparser | None = None

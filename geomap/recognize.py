@@ -157,7 +157,8 @@ class Recognizer:
                 if "locative" in span.evidence or "type" in span.evidence or "appositive" in span.evidence:
                     accepted_keys.add(span.key)  # one sense per text
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
-        return [s for s in spans if s in kept or (s.key in accepted_keys and not _blocked(s))]
+        kept_ids = {id(s) for s in kept}
+        return [s for s in spans if id(s) in kept_ids or (s.key in accepted_keys and not _blocked(s))]
 
     def _verdict(self, span: Span, persons: set[str]) -> bool:
         ev = span.evidence

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 
 from gazetteer import PRECISION, Gazetteer, Place
 from geomap.model import Alternative, Mention, PlaceRef
@@ -67,11 +68,13 @@ class Resolver:
         # Each round lets every name lean on the likely senses of all the others.
         scores = base
         probabilities = {key: _softmax(values) for key, values in scores.items()}
-        for _ in range(_ROUNDS):
+        ambiguous = [key for key, places in candidates.items() if len(places) > 1]
+        for _ in range(_ROUNDS if ambiguous else 0):
             support = _Support(candidates, probabilities, demonym_countries)
-            scores = {key: [b + support.bonus(key, place) for place, b in zip(candidates[key], base[key])]
-                      for key in candidates}
-            probabilities = {key: _softmax(values) for key, values in scores.items()}
+            scores = dict(scores)
+            for key in ambiguous:
+                scores[key] = support.scores(key, candidates[key], base[key])
+                probabilities[key] = _softmax(scores[key])
 
         mentions = []
         for key, group in groups.items():
@@ -144,7 +147,7 @@ class _Support:
                  demonym_countries: dict[str, list[Place]]):
         self.own: dict[str, dict[tuple[str, str], float]] = {}
         self.total: dict[tuple[str, str], float] = defaultdict(float)
-        self.anchors: list[tuple[str, float, float, float]] = []
+        self.anchors: list[tuple[str, float, float, float, float]] = []  # key, lat, lon (radians), cos lat, weight
         for key, places in candidates.items():
             contributed: dict[tuple[str, str], float] = {}
             for place, p in zip(places, probabilities[key]):
@@ -155,7 +158,8 @@ class _Support:
             best = max(range(len(places)), key=lambda i: probabilities[key][i])
             top = places[best]
             if top.kind in ("city", "admin2") and len(self.anchors) < _MAX_POINTS:
-                self.anchors.append((key, top.lat, top.lon, probabilities[key][best]))
+                lat = math.radians(top.lat)
+                self.anchors.append((key, lat, math.radians(top.lon), math.cos(lat), probabilities[key][best]))
         for key, countries in demonym_countries.items():
             self._add(key, {("country", c.country_code): 1.0 for c in countries if c.country_code})
 
@@ -164,34 +168,62 @@ class _Support:
         for item, weight in contributed.items():
             self.total[item] += weight
 
-    def _others(self, key: str, item: tuple[str, str]) -> float:
-        return min(_SUPPORT_CAP, self.total.get(item, 0.0) - self.own[key].get(item, 0.0))
+    def scores(self, key: str, places: list[Place], base: list[float]) -> list[float]:
+        """Prior plus support for each candidate of ``key``. Closeness, the costly part,
+        is measured only for candidates it could still lift to the top."""
+        scores = [b + self._containment(key, p) for p, b in zip(places, base)]
+        if self.anchors:
+            reachable = max(scores) - _CLOSENESS_BONUS
+            for i, place in enumerate(places):
+                if scores[i] >= reachable and place.kind in ("city", "admin2"):
+                    scores[i] += self._closeness(key, place)
+        return scores
 
-    def bonus(self, key: str, place: Place) -> float:
-        g = lambda field, code: self._others(key, (field, code)) if code else 0.0  # noqa: E731
-        cc, kind = place.country_code, place.kind
-        if kind == "country":
-            return _COUNTRY_MEMBERS_BONUS * g("in-country", cc)
-        bonus = _COUNTRY_NAMED_BONUS * g("country", cc) + _COUNTRY_NEARBY_BONUS * g("in-country", cc)
-        if kind == "admin1":
-            return bonus + _REGION_MEMBERS_BONUS * g("in-admin1", place.admin1)
-        bonus += _ADMIN1_NAMED_BONUS * g("admin1", place.admin1) + _ADMIN1_NEARBY_BONUS * g("in-admin1", place.admin1)
-        if kind == "admin2":
-            return bonus + _REGION_MEMBERS_BONUS * g("in-admin2", place.admin2) + self._closeness(key, place)
-        bonus += _ADMIN2_NAMED_BONUS * g("admin2", place.admin2)
-        if kind == "city":
-            bonus += self._closeness(key, place)
+    def _containment(self, key: str, place: Place) -> float:
+        own, total = self.own[key], self.total
+        bonus = 0.0
+        for weight, item in _SUPPORT_ITEMS[place.kind](place):
+            if item[1] is not None:
+                value = total.get(item, 0.0) - own.get(item, 0.0)
+                if value > 0.0:
+                    bonus += weight * (value if value < _SUPPORT_CAP else _SUPPORT_CAP)
         return bonus
 
     def _closeness(self, key: str, place: Place) -> float:
+        lat, lon = math.radians(place.lat), math.radians(place.lon)
+        cos_lat = math.cos(lat)
         best = 0.0
-        for other, lat, lon, weight in self.anchors:
-            if other != key:
-                best = max(best, weight * math.exp(-_km(place.lat, place.lon, lat, lon) / _CLOSENESS_KM))
+        for other, lat2, lon2, cos_lat2, weight in self.anchors:
+            if other != key and weight > best:
+                a = math.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * math.sin((lon2 - lon) / 2) ** 2
+                km = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+                best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
         return _CLOSENESS_BONUS * best
 
 
-def _contributions(place: Place) -> list[tuple[str, str]]:
+# What supports a candidate of each kind: (weight, (contribution, code)) pairs.
+_SUPPORT_ITEMS = {
+    "country": lambda p: ((_COUNTRY_MEMBERS_BONUS, ("in-country", p.country_code)),),
+    "admin1": lambda p: ((_COUNTRY_NAMED_BONUS, ("country", p.country_code)),
+                         (_COUNTRY_NEARBY_BONUS, ("in-country", p.country_code)),
+                         (_REGION_MEMBERS_BONUS, ("in-admin1", p.admin1))),
+    "admin2": lambda p: ((_COUNTRY_NAMED_BONUS, ("country", p.country_code)),
+                         (_COUNTRY_NEARBY_BONUS, ("in-country", p.country_code)),
+                         (_ADMIN1_NAMED_BONUS, ("admin1", p.admin1)),
+                         (_ADMIN1_NEARBY_BONUS, ("in-admin1", p.admin1)),
+                         (_REGION_MEMBERS_BONUS, ("in-admin2", p.admin2))),
+}
+_SUPPORT_ITEMS["city"] = lambda p: ((_COUNTRY_NAMED_BONUS, ("country", p.country_code)),
+                                    (_COUNTRY_NEARBY_BONUS, ("in-country", p.country_code)),
+                                    (_ADMIN1_NAMED_BONUS, ("admin1", p.admin1)),
+                                    (_ADMIN1_NEARBY_BONUS, ("in-admin1", p.admin1)),
+                                    (_ADMIN2_NAMED_BONUS, ("admin2", p.admin2)))
+for _kind in ("continent", "region", "sea", "strait", "river"):
+    _SUPPORT_ITEMS[_kind] = _SUPPORT_ITEMS["city"]
+
+
+@lru_cache(maxsize=100_000)
+def _contributions(place: Place) -> tuple[tuple[str, str], ...]:
     kind = place.kind
     items = []
     if place.country_code:
@@ -200,7 +232,7 @@ def _contributions(place: Place) -> list[tuple[str, str]]:
         items.append(("admin1" if kind == "admin1" else "in-admin1", place.admin1))
     if place.admin2 and kind in ("admin2", "city"):
         items.append(("admin2" if kind == "admin2" else "in-admin2", place.admin2))
-    return items
+    return tuple(items)
 
 
 def _contains(container: Place, place: Place) -> bool:
