@@ -179,9 +179,10 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
 
 
 def _split_codes(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Codes ("UK", "U.S.") and abbreviations ("Ill.", "W.Va.") are matched case-sensitively."""
     plain, codes = [], []
     for name in names:
-        (codes if CODE_RE.fullmatch(name) else plain).append(name)
+        (codes if CODE_RE.fullmatch(name) or name.endswith(".") else plain).append(name)
     return plain, codes
 
 

@@ -18,6 +18,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PREV_WORD = re.compile(r"([^\W_]+)\.?[\s\"'“‘(]*$")
 _NEXT_WORD = re.compile(r"^[\s\"'”’)]*([^\W_]+)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(\[\n]|--|—|–)[\s\"“”‘’(]*$")
+_COMMA_GAP = re.compile(r",[ \t]*")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
 # Places a reader knows on sight: a capitalised mention of one needs no further evidence.
@@ -118,8 +119,10 @@ class Recognizer:
                 ev.add("locative")
             if next_word.lower() in lexicon.TYPE_WORDS:
                 ev.add("type")
+            if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
+                ev.add("after-comma")  # the Y of "X, Y"
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
-            if nxt_span and re.fullmatch(r",\s*", text[span.end:nxt_span.start]) and _is_container(nxt_span):
+            if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
                 ev.add("appositive")
             if next_word and next_word[0].isupper() and next_word.lower() in lexicon.BLOCKING_NEXT:
                 ev.add("blocked:organisation")
@@ -168,7 +171,8 @@ class Recognizer:
         if span.key in lexicon.TIME_WORDS:
             return strong
         if span.entries[0][1] == "code":
-            return True
+            # "Ill." or "Pa." is a state only in a dateline or address: "Springfield, Ill."
+            return not any(ch.islower() for ch in span.key) or "after-comma" in ev
         places = span.places
         if not places:
             return False
