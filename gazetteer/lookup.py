@@ -16,7 +16,7 @@ from gazetteer import build as _build
 from gazetteer.model import Place
 from gazetteer.normalize import name_key
 
-_PLACE_COLUMNS = "id, name, kind, lat, lon, country_code, geonameid, admin1, admin2, population, feature_code, source"
+_PLACE_COLUMNS = "id, name, kind, lat, lon, country_code, geonameid, admin1, admin2, population, feature_code, source, key"
 
 
 class GazetteerError(RuntimeError):

@@ -64,6 +64,7 @@ class Place:
     population: int
     feature_code: str
     source: str
+    key: str  # stable across builds ("gn:703448", "curated:donbas"), unlike ``id``
 
     @property
     def precision(self) -> int:

@@ -1,7 +1,10 @@
 """The geoparser's plain data: what ``geoparse`` returns."""
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +18,7 @@ class PlaceRef:
     kind: str
     lat: float
     lon: float
+    key: str | None = None  # the gazetteer's stable key, what the store identifies places by
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +65,25 @@ class Mention:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(slots=True)
+class Article:
+    """A news article as a reader produced it, before it is geoparsed and stored."""
+
+    title: str
+    text: str
+    published: date | None = None
+    source: str | None = None  # the publication or site
+    url: str | None = None
+    author: str | None = None
+    origin: str | None = None  # where it was read from: a path, "<stdin>", "file.jsonl:12"
+    external_id: str | None = None  # an id the input gave it (JSON Lines "id")
+
+    @property
+    def identity(self) -> str:
+        """The URL when there is one, else a hash of the whitespace-normalised text."""
+        if self.url:
+            return self.url.strip()
+        normalised = re.sub(r"\s+", " ", self.text).strip()
+        return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()

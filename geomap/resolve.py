@@ -257,7 +257,8 @@ def _inside(city: Place, region: Place) -> bool:
 
 
 def _ref(place: Place, kind: str | None = None) -> PlaceRef:
-    return PlaceRef(place.id, place.geonameid, place.name, place.country_code, kind or place.kind, place.lat, place.lon)
+    return PlaceRef(place.id, place.geonameid, place.name, place.country_code, kind or place.kind, place.lat, place.lon,
+                    place.key)
 
 
 def _softmax(scores: list[float]) -> list[float]:

@@ -1,0 +1,116 @@
+"""Exports as streams: GeoJSON (RFC 7946) and CSV, written piece by piece so memory
+does not grow with the number of mentions."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Iterator
+
+from sqlalchemy.engine import Engine, Row
+
+from geomap.query import Filters, iter_mentions, iter_places
+
+GRANULARITIES = ("place", "mention")
+CSV_COLUMNS = ["article_id", "article_title", "published", "article_url", "passage", "surface", "start", "end",
+               "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision"]
+
+
+def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place") -> Iterator[str]:
+    """A FeatureCollection, as text chunks: one Point per place (or per mention)."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
+    yield '{"type": "FeatureCollection", "features": ['
+    features = _place_features(engine, filters) if granularity == "place" else _mention_features(engine, filters)
+    for i, chunk in enumerate(features):
+        yield ("\n" if i == 0 else ",\n") + chunk
+    yield "\n]}\n"
+
+
+def _place_features(engine: Engine, filters: Filters) -> Iterator[str]:
+    # Two ordered streams merged on place id: the aggregates, then that place's mentions.
+    with engine.connect() as place_conn, engine.connect() as mention_conn:
+        mention_rows = iter_mentions(mention_conn, filters, order="place")
+        pending = next(mention_rows, None)
+        for place in iter_places(place_conn, filters):
+            properties = {
+                "place_id": place.place_id, "geonameid": place.geonameid, "name": place.name,
+                "country_code": place.country_code, "kind": place.kind, "precision": place.precision,
+                "mention_count": place.mention_count, "article_count": place.article_count,
+                "first_date": _iso(place.first_date), "last_date": _iso(place.last_date),
+            }
+            head = json.dumps({"type": "Feature", "geometry": _point(place.lon, place.lat),
+                               "properties": properties}, ensure_ascii=False)
+            # Open the properties object again to stream its "mentions" list into it.
+            parts = [head[:-2], ', "mentions": [']
+            first = True
+            while pending is not None and pending.place_id == place.place_id:
+                parts.append(("" if first else ", ") + json.dumps(_mention_ref(pending), ensure_ascii=False))
+                first = False
+                pending = next(mention_rows, None)
+                if len(parts) > 500:
+                    yield "".join(parts)
+                    parts = []
+            parts.append("]}}")
+            yield "".join(parts)
+
+
+def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
+    with engine.connect() as conn:
+        for row in iter_mentions(conn, filters, order="article"):
+            properties = {
+                "mention_id": row.id, "place_id": row.place_id, "geonameid": row.geonameid, "name": row.name,
+                "country_code": row.country_code, "kind": row.kind, "precision": row.precision,
+                "score": round(row.score, 4), **_mention_ref(row),
+            }
+            yield json.dumps({"type": "Feature", "geometry": _point(row.lon, row.lat), "properties": properties},
+                             ensure_ascii=False)
+
+
+def _mention_ref(row: Row) -> dict:
+    """A mention as the contract lists it: start/end locate the surface in the passage."""
+    if row.passage is not None:
+        passage, offset = row.passage, row.passage_start
+    else:  # a mention outside every passage (rare: between sentences) quotes itself
+        passage, offset = row.surface, row.start
+    return {"article_id": row.article_id, "article_title": row.article_title, "published": _iso(row.published),
+            "passage": passage, "start": row.start - offset, "end": row.end - offset, "surface": row.surface}
+
+
+def iter_csv(engine: Engine, filters: Filters) -> Iterator[str]:
+    """CSV text, one row per mention, with a header line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    with engine.connect() as conn:
+        for row in iter_mentions(conn, filters, order="article"):
+            ref = _mention_ref(row)
+            writer.writerow([row.article_id, row.article_title, _iso(row.published), row.article_url or "",
+                             ref["passage"], row.surface, ref["start"], ref["end"], row.place_id, row.name, row.kind,
+                             row.country_code or "", row.geonameid or "", row.lat, row.lon, round(row.score, 4),
+                             row.precision])
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_geodataframe(engine: Engine, filters: Filters = Filters(), *, granularity: str = "mention"):
+    """The export as a geopandas GeoDataFrame (EPSG:4326), for notebooks."""
+    import geopandas
+
+    collection = json.loads("".join(iter_geojson(engine, filters, granularity=granularity)))
+    frame = geopandas.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")
+    return frame
+
+
+def _point(lon: float, lat: float) -> dict:
+    return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+
+
+def _iso(value: date | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)

@@ -1,0 +1,180 @@
+"""Filters shared by the CLI, the web app and the exports, and the queries they drive.
+
+Every filter becomes a parameterised SQLAlchemy clause; nothing is ever pasted
+into SQL text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Iterator, Mapping
+
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy.engine import Connection, Row
+
+from geomap.store import articles, mentions, passages, places
+
+
+class InvalidFilter(ValueError):
+    """A filter value a user gave is not valid; the message says what was wrong."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    article_ids: tuple[int, ...] = ()
+    since: date | None = None  # inclusive
+    until: date | None = None  # inclusive
+    country: str | None = None  # ISO 3166-1 alpha-2
+    q: str | None = None  # place name, case-insensitive substring
+
+    @classmethod
+    def from_args(cls, *, article: Iterable[str | int] = (), since: str | None = None, until: str | None = None,
+                  country: str | None = None, q: str | None = None) -> "Filters":
+        """Validate raw values (from a URL or the command line) into filters."""
+        ids = []
+        for value in article:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                raise InvalidFilter(f"article must be an article id (a whole number), got {value!r}") from None
+            if number < 1:
+                raise InvalidFilter(f"article must be a positive id, got {value!r}")
+            ids.append(number)
+        since_date, until_date = _date("since", since), _date("until", until)
+        if since_date and until_date and since_date > until_date:
+            raise InvalidFilter(f"since ({since_date}) is after until ({until_date})")
+        if country is not None and country.strip():
+            country = country.strip().upper()
+            if len(country) != 2 or not country.isalpha() or not country.isascii():
+                raise InvalidFilter(f"country must be a two-letter ISO code such as UA, got {country!r}")
+        else:
+            country = None
+        q = q.strip() if q and q.strip() else None
+        if q is not None and len(q) > 200:
+            raise InvalidFilter("q (place name) must be at most 200 characters")
+        return cls(tuple(dict.fromkeys(ids)), since_date, until_date, country, q)
+
+    def clauses(self) -> list:
+        """WHERE clauses over ``articles`` and ``places`` joined together."""
+        return self.article_clauses() + self.place_clauses()
+
+    def article_clauses(self) -> list:
+        where = []
+        if self.article_ids:
+            where.append(articles.c.id.in_(self.article_ids))
+        if self.since:
+            where.append(articles.c.published >= self.since)
+        if self.until:
+            where.append(articles.c.published <= self.until)
+        return where
+
+    def place_clauses(self) -> list:
+        where = []
+        if self.country:
+            where.append(places.c.country_code == self.country)
+        if self.q:
+            escaped = self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(func.lower(places.c.name).like(f"%{escaped}%", escape="\\"))
+        return where
+
+    def describe(self) -> str:
+        parts = []
+        if self.article_ids:
+            parts.append("articles " + ", ".join(map(str, self.article_ids)))
+        if self.since:
+            parts.append(f"from {self.since}")
+        if self.until:
+            parts.append(f"until {self.until}")
+        if self.country:
+            parts.append(f"in {self.country}")
+        if self.q:
+            parts.append(f"places matching {self.q!r}")
+        return "; ".join(parts) or "everything"
+
+
+def _date(name: str, value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidFilter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+_MENTION_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) \
+    .join(places, mentions.c.place_id == places.c.id) \
+    .outerjoin(passages, mentions.c.passage_id == passages.c.id)
+
+
+def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", batch: int = 1000) -> Iterator[Row]:
+    """Every mention under ``filters`` with its article, passage and place, streamed.
+
+    ``order="place"`` groups by place (newest article first within a place);
+    ``order="article"`` follows articles and their text.
+    """
+    ordering = {
+        "place": (places.c.id, articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start),
+        "article": (articles.c.id, mentions.c.start),
+    }[order]
+    query = select(
+        mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
+        mentions.c.precision, mentions.c.alternatives,
+        articles.c.id.label("article_id"), articles.c.title.label("article_title"), articles.c.published,
+        articles.c.url.label("article_url"), articles.c.source.label("article_source"),
+        passages.c.idx.label("passage_index"), passages.c.start.label("passage_start"),
+        passages.c.text.label("passage"),
+        places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,
+        places.c.kind, places.c.country_code, places.c.lat, places.c.lon, places.c.precision.label("place_precision"),
+    ).select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).order_by(*ordering)
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    yield from result
+
+
+def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
+    """One row per place under ``filters``: counts and the date range of its mentions, by place id."""
+    query = select(
+        places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,
+        places.c.kind, places.c.country_code, places.c.lat, places.c.lon, places.c.precision,
+        func.count(mentions.c.id).label("mention_count"),
+        func.count(distinct(articles.c.id)).label("article_count"),
+        func.min(articles.c.published).label("first_date"), func.max(articles.c.published).label("last_date"),
+    ).select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
+    yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
+
+
+def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int | None = None,
+                  offset: int = 0) -> list[Row]:
+    """Stored articles (newest first) with their mention and place counts under ``filters``."""
+    counted = select(mentions.c.article_id, func.count(mentions.c.id).label("mention_count"),
+                     func.count(distinct(mentions.c.place_id)).label("place_count")) \
+        .select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
+        .where(and_(True, *filters.place_clauses())) \
+        .group_by(mentions.c.article_id).subquery()
+    query = select(articles.c.id, articles.c.title, articles.c.published, articles.c.source, articles.c.url,
+                   articles.c.origin, func.coalesce(counted.c.mention_count, 0).label("mention_count"),
+                   func.coalesce(counted.c.place_count, 0).label("place_count")) \
+        .select_from(articles.outerjoin(counted, counted.c.article_id == articles.c.id)) \
+        .where(and_(True, *filters.article_clauses())) \
+        .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
+    if filters.country or filters.q:
+        query = query.where(counted.c.mention_count > 0)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(conn.execute(query))
+
+
+def date_range(conn: Connection) -> tuple[date | None, date | None]:
+    """The earliest and latest article dates stored."""
+    row = conn.execute(select(func.min(articles.c.published), func.max(articles.c.published))).one()
+    return row[0], row[1]
+
+
+def counts(conn: Connection) -> Mapping[str, int]:
+    return {
+        "articles": conn.scalar(select(func.count()).select_from(articles)),
+        "mentions": conn.scalar(select(func.count()).select_from(mentions)),
+        "places": conn.scalar(select(func.count(distinct(mentions.c.place_id)))),
+    }
