@@ -1,0 +1,161 @@
+"""Readers: files, directories, stdin and (when asked) URLs in; Articles out.
+
+``iter_articles`` never raises for a bad input: each path that cannot be read
+becomes a ``ReadError`` in the stream and the batch goes on, so one broken file
+does not stop an ingest of thousands.
+"""
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from geomap.model import Article
+from geomap.textio import InputError, read_text
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """An input (a path, "<stdin>", "file.jsonl:12", "feed.xml#3") that gave no article, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+class ReadWarning(UserWarning):
+    """An article was read, but not perfectly (e.g. invalid UTF-8 replaced)."""
+
+
+# The format modules import ReadError from here, so they come after it.
+from geomap.readers import feed, html, jsonl, text  # noqa: E402
+
+EXTENSIONS = {
+    ".txt": "text", ".md": "text", ".markdown": "text",
+    ".html": "html", ".htm": "html",
+    ".xml": "feed", ".rss": "feed", ".atom": "feed",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+}
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf)[\s>]", re.I)
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|h[1-6])[\s>/]", re.I)
+_URL = re.compile(r"https?://", re.I)
+
+__all__ = ["EXTENSIONS", "ReadError", "ReadWarning", "iter_articles", "sniff"]
+
+
+def iter_articles(paths: Iterable[str], *, fetch: bool = False,
+                  date_override: date | None = None) -> Iterator[Article | ReadError]:
+    """Articles (and ReadErrors) from each path in turn.
+
+    A path is ``-`` (stdin), a directory (walked recursively in sorted order,
+    hidden entries skipped), a file (format from its extension, else from its
+    content) or, with ``fetch=True`` only, an http(s) URL.
+    ``date_override`` replaces every article's date.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one path, not an iterable of its characters
+    for path in paths:
+        path = os.fspath(path)
+        for item in _read_path(path, fetch):
+            if date_override is not None and isinstance(item, Article):
+                item.published = date_override
+            yield item
+
+
+def sniff(content: str) -> str:
+    """The format ``content`` looks like: "jsonl", "feed", "html" or "text"."""
+    head = content.lstrip("\ufeff \t\r\n")[:4096]
+    if head.startswith("{"):
+        return "jsonl"
+    if head.startswith("<"):
+        if _FEED_ROOT.search(head):  # feeds first: their entries may hold HTML tags
+            return "feed"
+        if _HTML_TAG.search(head):
+            return "html"
+    return "text"
+
+
+def _read_path(path: str, fetch: bool) -> Iterator[Article | ReadError]:
+    if _URL.match(path):
+        yield from _read_url(path, fetch)
+    elif path == "-":
+        yield from _read_file(path, "<stdin>", fetch)
+    elif os.path.isdir(path):
+        for item in _walk(path):
+            if isinstance(item, ReadError):
+                yield item
+            else:
+                yield from _read_file(item, item, fetch)
+    else:
+        yield from _read_file(path, path, fetch)
+
+
+def _read_file(path: str, origin: str, fetch: bool) -> Iterator[Article | ReadError]:
+    try:
+        loaded = read_text(path)  # refuses missing, unreadable, binary and empty files
+    except InputError as exc:
+        yield ReadError(origin, str(exc).removeprefix(f"{origin}: "))
+        return
+    kind = (None if path == "-" else EXTENSIONS.get(Path(path).suffix.lower())) or sniff(loaded.text)
+    content: str | bytes = loaded.text
+    if loaded.warnings and kind in ("html", "feed") and path != "-":
+        # Not UTF-8: hand the parser the bytes, so it honours the page's declared charset.
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            yield ReadError(origin, exc.strerror or str(exc))
+            return
+    else:
+        for message in loaded.warnings:
+            warnings.warn(message, ReadWarning, stacklevel=3)
+    yield from _parse(kind, content, origin, fetch)
+
+
+def _read_url(url: str, fetch: bool) -> Iterator[Article | ReadError]:
+    if not fetch:
+        yield ReadError(url, "this is a URL and fetching is off; pass --fetch (fetch=True) to download it")
+        return
+    page = html.fetch_page(url)
+    if not page:
+        yield ReadError(url, f"could not fetch URL: {url}")
+        return
+    yield from _parse(sniff(page), page, url, fetch, url=url)
+
+
+def _parse(kind: str, content: str | bytes, origin: str, fetch: bool,
+           url: str | None = None) -> Iterator[Article | ReadError]:
+    try:
+        if kind == "feed":
+            yield from feed.read(content, origin, fetch=fetch)
+        elif kind == "html":
+            yield from html.read(content, origin, url=url)
+        elif kind == "jsonl":
+            yield from jsonl.read(content, origin)
+        else:
+            yield from text.read(content, origin)
+    except Exception as exc:  # a parser's bug or a pathological file: report it, keep the batch going
+        yield ReadError(origin, f"could not read it as {kind}: {type(exc).__name__}: {exc}")
+
+
+def _walk(directory: str) -> Iterator[str | ReadError]:
+    """Files with a known extension under ``directory``, sorted; hidden files and directories skipped."""
+    errors: list[OSError] = []
+    found = False
+    for root, dirs, files in os.walk(directory, onerror=errors.append):
+        yield from (ReadError(e.filename or directory, e.strerror or str(e)) for e in errors)
+        errors.clear()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # also fixes the walk's order
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS:
+                found = True
+                yield os.path.join(root, name)
+    yield from (ReadError(e.filename or directory, e.strerror or str(e)) for e in errors)
+    if not found:
+        known = " ".join(sorted(EXTENSIONS))
+        yield ReadError(directory, f"no article files found in this directory (looked for {known})")
