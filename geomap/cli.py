@@ -86,6 +86,171 @@ def _jsonl_documents(path: str):
             yield doc
 
 
+# -- the store ---------------------------------------------------------------------
+
+db_option = click.option("--db", envvar="GEOMAP_DB", help="Database path or URL (default: GEOMAP_DB, else "
+                         "geomap.sqlite in the data directory).")
+
+
+def _engine(db: str | None):
+    from geomap.config import Settings
+    from geomap.store import StoreError, connect
+
+    settings = Settings.from_env(db=db)
+    try:
+        return connect(settings.db_url)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except Exception as exc:  # an unreadable file, a bad URL: say which, never a traceback
+        raise click.ClickException(f"cannot open the database {settings.db_url}: {exc}") from exc
+
+
+def _filters(article=(), since=None, until=None, country=None, q=None):
+    from geomap.query import Filters, InvalidFilter
+
+    try:
+        return Filters.from_args(article=article, since=since, until=until, country=country, q=q)
+    except InvalidFilter as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _filter_options(func):
+    for option in reversed([
+        click.option("--article", "article", multiple=True, help="Only this article id (repeatable)."),
+        click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD)."),
+        click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD)."),
+        click.option("--country", help="Only places in this country (ISO code, e.g. UA)."),
+        click.option("--q", "q", help="Only places whose name contains this text."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--date", "date_override", help="Use this publication date (YYYY-MM-DD) for every article.")
+@click.option("--update", is_flag=True, help="Replace articles already stored instead of skipping them.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Geoparsing processes (default: one per core, 1 for a single file).")
+@click.option("--fetch", is_flag=True, help="Allow fetching URLs (pages given as URLs, full pages of feed entries).")
+@db_option
+def ingest(paths: tuple[str, ...], date_override: str | None, update: bool, workers: int | None, fetch: bool,
+           db: str | None) -> None:
+    """Read articles (text, Markdown, HTML, RSS/Atom, JSON Lines, directories, - for stdin),
+    geoparse them and store them. Exits non-zero when any input failed."""
+    import os
+
+    from tqdm import tqdm
+
+    from geomap.dates import parse_user_date
+    from geomap.readers import iter_articles
+    from geomap.services import ingest as ingest_articles
+
+    try:
+        override = parse_user_date(date_override) if date_override else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from exc
+    if workers is None:
+        single = len(paths) == 1 and paths[0] != "-" and Path(paths[0]).is_file()
+        workers = 1 if single else min(os.cpu_count() or 1, 4)
+    engine = _engine(db)
+    _geoparser_ready()
+    bar = tqdm(desc="ingest", unit=" articles", disable=None, file=sys.stderr)
+
+    def on_result(status: str, origin: str) -> None:
+        bar.update(1)
+        if status == "failed":
+            bar.write(f"failed: {origin}", file=sys.stderr)
+
+    summary = ingest_articles(engine, iter_articles(paths, fetch=fetch, date_override=override), workers=workers,
+                              replace=update, on_result=on_result)
+    bar.close()
+    for failure in summary.failures:
+        click.echo(f"error: {failure.origin}: {failure.reason}", err=True)
+    if summary.unchanged and not update:
+        click.echo(f"{summary.unchanged} article(s) were already stored and left unchanged (use --update to "
+                   "replace them)", err=True)
+    click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+def _geoparser_ready() -> None:
+    """Build the gazetteer here, once, before worker processes each try to open it."""
+    from gazetteer import Gazetteer, GazetteerError
+
+    try:
+        Gazetteer.open(progress=_progress).close()
+    except GazetteerError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--article", "article", multiple=True, help="Only this article id (repeatable).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@db_option
+def reprocess(article: tuple[str, ...], workers: int, db: str | None) -> None:
+    """Geoparse stored articles again (after a gazetteer or rule change)."""
+    from geomap.services import reprocess as reprocess_articles
+
+    filters = _filters(article=article)
+    engine = _engine(db)
+    _geoparser_ready()
+    summary = reprocess_articles(engine, article_ids=filters.article_ids, workers=workers)
+    click.echo(f"reprocessed {summary.updated} article(s): {summary.mentions} mentions of "
+               f"{len(summary.place_ids)} distinct places in {summary.seconds:.1f}s")
+
+
+@main.command("articles")
+@_filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@db_option
+def articles_command(article, since, until, country, q, limit, as_json, db) -> None:
+    """List stored articles, newest first, with their mention counts."""
+    from geomap.query import list_articles
+
+    filters = _filters(article, since, until, country, q)
+    with _engine(db).connect() as conn:
+        rows = list_articles(conn, filters, limit=limit)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps({"id": row.id, "title": row.title, "published": _iso(row.published),
+                                   "source": row.source, "url": row.url, "mentions": row.mention_count,
+                                   "places": row.place_count}, ensure_ascii=False))
+        else:
+            click.echo(f"{row.id:>6}  {_iso(row.published) or 'undated':<10}  {row.mention_count:>4} mentions  "
+                       f"{row.place_count:>3} places  {row.title}")
+    if not rows and not as_json:
+        click.echo("no articles stored" + ("" if filters.describe() == "everything" else f" for {filters.describe()}"))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson", show_default=True)
+@_filter_options
+@click.option("--granularity", type=click.Choice(["place", "mention"]), default="place", show_default=True,
+              help="GeoJSON: one feature per place, or one per mention.")
+@click.option("-o", "--output", default="-", show_default=True, help='File to write ("-" for stdout).')
+@db_option
+def export(fmt, article, since, until, country, q, granularity, output, db) -> None:
+    """Export mentions under the filters as GeoJSON (RFC 7946) or CSV, streamed."""
+    from geomap.export import iter_csv, iter_geojson
+
+    filters = _filters(article, since, until, country, q)
+    engine = _engine(db)
+    chunks = iter_geojson(engine, filters, granularity=granularity) if fmt == "geojson" else iter_csv(engine, filters)
+    try:
+        with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc}") from exc
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 @main.group()
 def gazetteer() -> None:
     """Build or describe the offline gazetteer."""
