@@ -44,6 +44,10 @@ inside within throughout across beyond along off en route visiting visited enter
 # Words after a name that say what kind of place it is ("Kherson region").
 TYPE_WORDS = frozenset("""oblast region province county city town village district state raion governorate
 municipality parish prefecture island islands river valley border front mountains sea coast""".split())
+# Of those, the ones that say it is a region ("Kherson region") or a town ("Kherson city").
+REGION_WORDS = frozenset("""oblast region province county state district raion governorate municipality parish
+prefecture""".split())
+SETTLEMENT_WORDS = frozenset("""city town village""".split())
 # Words after a name that make the name part of an organisation, a street or a
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
 # Institutions named after their town ("Paris Public Library") do place it there,

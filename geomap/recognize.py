@@ -40,8 +40,10 @@ class Span:
 
     @property
     def is_demonym(self) -> bool:
-        # Demonym lists are curated and exact: "German" is Germany's, not a parish's.
-        return any(kind == "demonym" for _, kind in self.entries)
+        # Demonym lists are curated and exact: "German" is Germany's, not a parish's;
+        # but where a country is called the same ("Djibouti"), the name is the country.
+        return any(kind == "demonym" for _, kind in self.entries) and not any(
+            kind == "name" and p.kind == "country" for p, kind in self.entries)
 
     @property
     def places(self) -> list[tuple[Place, str]]:
@@ -80,7 +82,8 @@ class Recognizer:
         return found
 
     def _longest(self, text: str, matches: list[tuple[int, int, str | None]]) -> list[Span]:
-        matches.sort(key=lambda m: (m[0], -m[1]))
+        # Leftmost, then longest, then a code before a name on the same span ("USA", not Usa in Japan).
+        matches.sort(key=lambda m: (m[0], -m[1], m[2] is None))
         spans: list[Span] = []
         last_end = -1
         gaz = self.gazetteer
@@ -104,21 +107,26 @@ class Recognizer:
 
     def _judge(self, text: str, spans: list[Span]) -> list[Span]:
         persons: set[str] = set()
+        styles: dict[int, str | None] = {}
         for i, span in enumerate(spans):
             prev = _PREV_WORD.search(text, max(0, span.start - _LOOKBACK), span.start)
             nxt = _NEXT_WORD.search(text[span.end:span.end + _LOOKAHEAD])
             prev_word = prev.group(1) if prev else ""
             next_word = nxt.group(1) if nxt else ""
             ev = span.evidence
-            if _SENTENCE_START.search(text, max(0, span.start - _LOOKBACK), span.start) or _in_title_line(text, span):
+            style = _line_style(text, span.start, styles)
+            if style or _SENTENCE_START.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("weak-capital")
-            if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
-                    and not _in_title_line(text, span):
+            if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" and style != "upper":
                 ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
             if prev_word.lower() in lexicon.LOCATIVE_CUES and prev_word[0].islower():
                 ev.add("locative")
             if next_word.lower() in lexicon.TYPE_WORDS:
                 ev.add("type")
+                if next_word.lower() in lexicon.REGION_WORDS:
+                    ev.add("type:region")
+                elif next_word.lower() in lexicon.SETTLEMENT_WORDS:
+                    ev.add("type:settlement")
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
@@ -130,8 +138,8 @@ class Recognizer:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev.end(1) else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
-                given = low in self.first_names and (low not in self.common_words or not _SENTENCE_START.search(
-                    text, max(0, prev.start(1) - _LOOKBACK), prev.start(1)))
+                given = low in self.first_names and (low not in self.common_words or not (style or _SENTENCE_START.search(
+                    text, max(0, prev.start(1) - _LOOKBACK), prev.start(1))))
                 initial = len(prev_word) == 1 and text[prev.end(1):prev.end(1) + 1] == "."
                 if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_container(prev_span))):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
@@ -142,6 +150,8 @@ class Recognizer:
             if next_word and next_word[0].isupper() and text[span.end:span.end + 1] == " " \
                     and next_word.lower() not in self.common_words:
                 ev.add("part-of-name")
+                if not next_is_place and not style and " " not in span.key and not _landmark(span):
+                    ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
             if (next_word and next_word[0].isupper() and not next_is_place and " " not in span.key
                     and span.key in self.first_names and next_word.lower() not in self.common_words
                     and not _prominent(span)):
@@ -182,8 +192,9 @@ class Recognizer:
         given_name = single and (span.key in self.first_names or span.key in self.surnames)
         if common and "part-of-name" in ev:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name
-        if not single and "weak-capital" in ev and all(w in self.common_words for w in words):
-            common = True  # "The Post" at the start of a sentence
+        if not single and all(w in self.common_words for w in words) and (
+                "weak-capital" in ev or all(kind == "alt" for _, kind in places)):
+            common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
         if not (common or given_name):
             return True
         if strong or "locative" in ev:
@@ -212,6 +223,11 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
     return False
 
 
+def _landmark(span: Span) -> bool:
+    """Whether the span names a country, admin-1 region or curated feature, which no person is named after."""
+    return any(p.kind in _PROMINENT_KINDS for p, kind in span.entries if kind != "demonym")
+
+
 def _is_container(span: Span) -> bool:
     """Whether a span can be the "Y" of "X, Y": a country, an admin-1 region or a code."""
     return any(p.kind in ("country", "admin1") for p, kind in span.entries if kind != "demonym")
@@ -222,12 +238,19 @@ def _capitalised_words(surface: str) -> bool:
                for w in _WORD.findall(surface))
 
 
-def _in_title_line(text: str, span: Span) -> bool:
-    """Whether the span sits in a headline-style line where most words are capitalised."""
-    line_start = text.rfind("\n", 0, span.start) + 1
-    line_end = text.find("\n", span.end)
-    line_end = len(text) if line_end < 0 else line_end
-    if line_end - line_start > 200:
-        return False
-    words = [w for w in _WORD.findall(text[line_start:line_end]) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+def _line_style(text: str, offset: int, cache: dict[int, str | None]) -> str | None:
+    """"upper" or "title" when the line holding ``offset`` is a headline (most words
+    capitalised, no closing full stop), else None; cached per line."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if line_start not in cache:
+        line_end = text.find("\n", offset)
+        line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+        words = [w for w in _WORD.findall(line) if len(w) > 3]
+        style = None
+        if len(line) <= 200 and len(words) >= 3 and not line.endswith((".", "!", "?", ":", ";", ",")):
+            if sum(w.isupper() for w in words) >= 0.6 * len(words):
+                style = "upper"
+            elif sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+                style = "title"
+        cache[line_start] = style
+    return cache[line_start]

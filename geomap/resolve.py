@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from gazetteer import PRECISION, Gazetteer, Place
@@ -24,8 +25,12 @@ _ALTERNATE_NAME_PENALTY = 1.5
 _PREFERENCE_BONUS = 3.0
 # A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
 _NAMESAKE_REGION_PENALTY = 3.0
-_TYPE_WORD_REGION_BONUS = 4.0
+_TYPE_WORD_BONUS = 4.0
+# A text that calls a place by its name ("Engels") does not also call it by an
+# old or foreign name of it that is another town's name ("Pokrovsk").
+_RENAMED_PENALTY = 3.0
 _APPOSITIVE_BONUS = 8.0
+_APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the region holding them
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
 _COUNTRY_MEMBERS_BONUS = 1.0
@@ -56,10 +61,11 @@ class Resolver:
                              for key, group in groups.items() if group[0].is_demonym}
         candidates: dict[str, list[Place]] = {}
         base: dict[str, list[float]] = {}
+        renamed = _renamed(groups)
         for key, group in groups.items():
             if key in demonym_countries:
                 continue
-            priors = sorted(self._priors(group).items(), key=lambda item: (-item[1], item[0].id))
+            priors = sorted(self._priors(group, renamed.get(key, set())).items(), key=lambda item: (-item[1], item[0].id))
             priors = priors[:_MAX_CANDIDATES]
             candidates[key] = [p for p, _ in priors]
             base[key] = [score for _, score in priors]
@@ -95,10 +101,11 @@ class Resolver:
         mentions.sort(key=lambda m: m.start)
         return mentions
 
-    def _priors(self, group: list[Span]) -> dict[Place, float]:
+    def _priors(self, group: list[Span], renamed: set[int]) -> dict[Place, float]:
         span = group[0]
         entries = span.places
-        typed = any("type" in s.evidence for s in group)
+        region_typed = any("type:region" in s.evidence for s in group)
+        town_typed = any("type:settlement" in s.evidence for s in group)
         preferred = self.gazetteer.preferred(span.key)
         cities = [p for p, _ in entries if p.kind == "city"]
         scores: dict[Place, float] = {}
@@ -108,16 +115,39 @@ class Resolver:
                 score += _CAPITAL_BONUS
             if name_type == "alt":
                 score -= _ALTERNATE_NAME_PENALTY
+                if place.id in renamed:
+                    score -= _RENAMED_PENALTY
             if place.id == preferred:
                 score += _PREFERENCE_BONUS
             if place.kind in ("admin1", "admin2"):
-                if typed:
-                    score += _TYPE_WORD_REGION_BONUS
+                if region_typed:
+                    score += _TYPE_WORD_BONUS
                 elif any(_inside(c, place) for c in cities):
                     score -= _NAMESAKE_REGION_PENALTY
+            elif place.kind == "city" and town_typed:
+                score += _TYPE_WORD_BONUS
             if place not in scores or score > scores[place]:
                 scores[place] = score
         return scores
+
+
+def _renamed(groups: dict[str, list[Span]]) -> dict[str, set[int]]:
+    """For each name, the places it reaches by an alternate name that the text also
+    calls by their main name, under a clearly different key ("Pokrovsk" -> Engels
+    in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv")."""
+    main_names: dict[int, str] = {}
+    for key, group in groups.items():
+        for place, kind in group[0].places:
+            if kind == "name":
+                main_names[place.id] = key
+    renamed: dict[str, set[int]] = {}
+    for key, group in groups.items():
+        for place, kind in group[0].places:
+            other = main_names.get(place.id)
+            if kind == "alt" and other is not None and other != key and \
+                    SequenceMatcher(None, key, other).ratio() < 0.5:
+                renamed.setdefault(key, set()).add(place.id)
+    return renamed
 
 
 def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, list[Place]],
@@ -132,6 +162,11 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, list[P
         for i, place in enumerate(candidates[key]):
             if any(_contains(c, place) for c in containers):
                 base[key][i] += _APPOSITIVE_BONUS
+        # ... and Y is the region that holds one of X's senses ("Seattle, Washington": the state).
+        nxt_key = _sense_key(nxt)
+        for j, container in enumerate(candidates.get(nxt_key, ())):
+            if any(_contains(container, place) for place in candidates[key][:_APPOSITIVE_REACH]):
+                base[nxt_key][j] += _APPOSITIVE_BONUS / 2
 
 
 class _Support:

@@ -380,9 +380,6 @@ def test_cape_of_good_hope_is_not_in_california(geoparser):
 # Confirmed limitations: each asserts the correct behaviour and fails today.
 
 
-@pytest.mark.xfail(reason="'Seattle, Washington' alone: the appositive boosts Seattle but never pulls the "
-                          "container towards the state, so Washington stays Washington, D.C. (score ~0.49)",
-                   strict=True)
 def test_seattle_washington_appositive_alone(geoparser):
     m = _one(geoparser, "Protesters marched through downtown Seattle, Washington, on Saturday.", "Washington")
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
@@ -395,9 +392,6 @@ def test_georgia_with_atlanta_context(geoparser):
     assert m.place.geonameid == GEORGIA_US_STATE, _describe(m)
 
 
-@pytest.mark.xfail(reason="with Engels and Saratov named in the text, closeness pulls Pokrovsk to Engels, "
-                          "Russia (score ~0.90) although Pokrovsk is only Engels' pre-1931 name",
-                   strict=True)
 def test_pokrovsk_never_engels_even_beside_saratov(geoparser):
     text = ("The Saratov governor said drones attacked Engels air base; separately, Ukraine said Russian forces "
             "were 10 km from Pokrovsk.")
@@ -405,8 +399,6 @@ def test_pokrovsk_never_engels_even_beside_saratov(geoparser):
     assert m.place.geonameid == POKROVSK_UA, _describe(m)
 
 
-@pytest.mark.xfail(reason="every type word, 'city' included, adds the region bonus: 'Kherson city' -> "
-                          "Khersonska oblast", strict=True)
 def test_kherson_city_type_word_means_the_city(geoparser):
     text = "Ukrainian troops entered Kherson city on Friday after the Russian retreat."
     m = _one(geoparser, text, "Kherson")
