@@ -45,15 +45,20 @@ def geoparse(file: str | None, jsonl_in: str | None, output: str, demonyms: bool
     """
     if (file is None) == (jsonl_in is None):
         raise click.UsageError("give either a text FILE or --jsonl IN")
+    loaded = None
+    if file is not None:  # read first: a bad file fails at once, before the gazetteer loads
+        try:
+            loaded = read_text(file)
+        except InputError as exc:
+            raise click.ClickException(str(exc)) from None
+        for warning in loaded.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    elif jsonl_in != "-" and not Path(jsonl_in).is_file():
+        raise click.ClickException(f"{jsonl_in}: no such file" if not Path(jsonl_in).exists()
+                                   else f"{jsonl_in}: is a directory, not a JSON Lines file")
     parser = _geoparser()
     with click.open_file(output, "w", encoding="utf-8") as out:
-        if file is not None:
-            try:
-                loaded = read_text(file)
-            except InputError as exc:
-                raise click.ClickException(str(exc)) from None
-            for warning in loaded.warnings:
-                click.echo(f"warning: {warning}", err=True)
+        if loaded is not None:
             mentions = parser.geoparse(loaded.text, demonyms=demonyms)
             json.dump({"file": file, "mentions": [m.to_json() for m in mentions]}, out, ensure_ascii=False, indent=2)
             out.write("\n")
