@@ -308,17 +308,47 @@ def gazetteer_info(data_dir: Path | None) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Geoparse the bundled sample articles and print the places each mentions."""
-    from geomap.samples import sample_paths
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@db_option
+def serve(host: str, port: int, threads: int, db: str | None) -> None:
+    """Serve the map and the API on a production WSGI server (waitress)."""
+    _serve(db, host, port, threads)
 
+
+def _serve(db: str | None, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from geomap.config import Settings
+    from geomap.web import create_app
+
+    app = create_app({"DB_URL": Settings.from_env(db=db).db_url})
+    click.echo(f"geomap: serving the map at http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="geomap")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Only ingest the samples and print their places.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Ingest the bundled sample articles into a fresh demo database and serve the map."""
+    from geomap.config import Settings
+    from geomap.readers import iter_articles
+    from geomap.samples import sample_paths
+    from geomap.services import ingest as ingest_articles
+
+    settings = Settings.from_env()
+    db_path = settings.data_dir / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    engine = _engine(str(db_path))
     parser = _geoparser()
-    for path in sample_paths():
-        text = path.read_text(encoding="utf-8")
-        title = text.splitlines()[0]
-        mentions = parser.geoparse(text)
-        click.secho(f"\n{title}", bold=True)
-        click.echo(f"  {path.name}: {len(mentions)} mentions")
+    summary = ingest_articles(engine, iter_articles([str(p) for p in sample_paths()]), parser=parser)
+    click.echo(f"demo database {db_path}: {summary.line()}")
+    for article, mentions, _ in _demo_listing(parser):
+        click.secho(f"\n{article.title}", bold=True)
         seen: dict[int, list] = {}
         for m in mentions:
             seen.setdefault(m.place.id, []).append(m)
@@ -326,6 +356,19 @@ def demo() -> None:
             p = group[0].place
             click.echo(f"  {p.name:<28} {p.kind:<9} {p.country_code or '':<3} {p.lat:8.3f} {p.lon:9.3f}"
                        f"  x{len(group)}  ({', '.join(sorted({m.text for m in group}))})")
+    if not no_serve:
+        click.echo("")
+        _serve(str(db_path), host, port, threads=8)
+
+
+def _demo_listing(parser):
+    from geomap.readers import iter_articles
+    from geomap.samples import sample_paths
+
+    for article in iter_articles([str(p) for p in sample_paths()]):
+        if hasattr(article, "text"):
+            mentions, passages = parser.geoparse_with_passages(article.text)
+            yield article, mentions, passages
 
 
 if __name__ == "__main__":

@@ -17,18 +17,24 @@ CSV_COLUMNS = ["article_id", "article_title", "published", "article_url", "passa
                "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision"]
 
 
-def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place") -> Iterator[str]:
-    """A FeatureCollection, as text chunks: one Point per place (or per mention)."""
+def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place",
+                 mentions_per_place: int | None = None) -> Iterator[str]:
+    """A FeatureCollection, as text chunks: one Point per place (or per mention).
+
+    ``mentions_per_place`` keeps only each place's newest mentions in its list
+    (``mention_count`` still counts them all): the map needs a few per popup.
+    """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
     yield '{"type": "FeatureCollection", "features": ['
-    features = _place_features(engine, filters) if granularity == "place" else _mention_features(engine, filters)
+    features = (_place_features(engine, filters, mentions_per_place) if granularity == "place"
+                else _mention_features(engine, filters))
     for i, chunk in enumerate(features):
         yield ("\n" if i == 0 else ",\n") + chunk
     yield "\n]}\n"
 
 
-def _place_features(engine: Engine, filters: Filters) -> Iterator[str]:
+def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iterator[str]:
     # Two ordered streams merged on place id: the aggregates, then that place's mentions.
     with engine.connect() as place_conn, engine.connect() as mention_conn:
         mention_rows = iter_mentions(mention_conn, filters, order="place")
@@ -44,10 +50,11 @@ def _place_features(engine: Engine, filters: Filters) -> Iterator[str]:
                                "properties": properties}, ensure_ascii=False)
             # Open the properties object again to stream its "mentions" list into it.
             parts = [head[:-2], ', "mentions": [']
-            first = True
+            written = 0
             while pending is not None and pending.place_id == place.place_id:
-                parts.append(("" if first else ", ") + json.dumps(_mention_ref(pending), ensure_ascii=False))
-                first = False
+                if limit is None or written < limit:
+                    parts.append(("" if not written else ", ") + json.dumps(_mention_ref(pending), ensure_ascii=False))
+                    written += 1
                 pending = next(mention_rows, None)
                 if len(parts) > 500:
                     yield "".join(parts)
@@ -60,7 +67,7 @@ def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
     with engine.connect() as conn:
         for row in iter_mentions(conn, filters, order="article"):
             properties = {
-                "mention_id": row.id, "place_id": row.place_id, "geonameid": row.geonameid, "name": row.name,
+                "place_id": row.place_id, "geonameid": row.geonameid, "name": row.name,
                 "country_code": row.country_code, "kind": row.kind, "precision": row.precision,
                 "score": round(row.score, 4), **_mention_ref(row),
             }
@@ -75,7 +82,8 @@ def _mention_ref(row: Row) -> dict:
     else:  # a mention outside every passage (rare: between sentences) quotes itself
         passage, offset = row.surface, row.start
     return {"article_id": row.article_id, "article_title": row.article_title, "published": _iso(row.published),
-            "passage": passage, "start": row.start - offset, "end": row.end - offset, "surface": row.surface}
+            "passage": passage, "start": row.start - offset, "end": row.end - offset, "surface": row.surface,
+            "mention_id": row.id}
 
 
 def iter_csv(engine: Engine, filters: Filters) -> Iterator[str]:

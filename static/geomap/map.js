@@ -1,0 +1,145 @@
+/* geomap: the places layer of the map page.
+ *
+ * Points come from the API as GeoJSON built from the same filters as the page.
+ * Every piece of article text reaches the page through text nodes (textContent),
+ * never through innerHTML, so a passage cannot inject markup or script.
+ */
+(function () {
+  "use strict";
+
+  // Colour by precision (1 town ... 5 continent/sea); regions and countries are
+  // hollow dashed rings so that nobody mistakes them for a town.
+  var COLORS = {1: "#c0392b", 2: "#d35400", 3: "#7d3c98", 4: "#1f4e99", 5: "#566573"};
+  var KIND_LABELS = {city: "town", admin1: "region", admin2: "district", region: "region", country: "country",
+    continent: "continent", sea: "sea", strait: "strait", river: "river"};
+  var SHOWN_PASSAGES = 3;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  // The passage as text nodes, with the place's surface form wrapped in <mark>.
+  function highlighted(passage, start, end) {
+    var q = el("q", {"class": "gm-passage"});
+    var ok = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= passage.length && start < end;
+    if (!ok) { q.textContent = passage; return q; }
+    q.appendChild(document.createTextNode(passage.slice(0, start)));
+    q.appendChild(el("mark", {}, passage.slice(start, end)));
+    q.appendChild(document.createTextNode(passage.slice(end)));
+    return q;
+  }
+
+  function popupContent(props, options) {
+    var box = el("div", {"class": "gm-popup"});
+    box.appendChild(el("strong", {"class": "gm-place-name"}, props.name));
+    var kind = KIND_LABELS[props.kind] || props.kind;
+    box.appendChild(el("div", {"class": "gm-meta"},
+      kind + (props.country_code ? " · " + props.country_code : "") + " · " + props.mention_count +
+      (props.mention_count === 1 ? " mention" : " mentions") + " in " + props.article_count +
+      (props.article_count === 1 ? " article" : " articles")));
+    var list = el("ol", {"class": "gm-mentions"});
+    (props.mentions || []).forEach(function (m) {
+      var item = el("li");
+      item.appendChild(highlighted(m.passage || "", m.start, m.end));
+      var source = el("div", {"class": "gm-source"});
+      var link = el("a", {"href": options.articleUrl + encodeURIComponent(m.article_id) + "#mention-" +
+        encodeURIComponent(m.mention_id)}, m.article_title);
+      source.appendChild(link);
+      source.appendChild(document.createTextNode(" · " + (m.published || "undated")));
+      item.appendChild(source);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (props.mention_count > (props.mentions || []).length) {
+      box.appendChild(el("a", {"class": "gm-all", "href": options.placeUrl + encodeURIComponent(props.place_id)},
+        "all " + props.mention_count + " passages"));
+    } else {
+      box.appendChild(el("a", {"class": "gm-all", "href": options.placeUrl + encodeURIComponent(props.place_id)},
+        "place page"));
+    }
+    return box;
+  }
+
+  function marker(feature, options) {
+    var p = feature.properties;
+    var c = feature.geometry.coordinates;
+    var precise = p.precision <= 2;
+    var radius = Math.min(30, 5 + 3 * Math.sqrt(p.mention_count));
+    var style = precise
+      ? {radius: radius, color: "#fff", weight: 1, fillColor: COLORS[p.precision], fillOpacity: 0.85}
+      : {radius: radius + 6, color: COLORS[p.precision] || "#555", weight: 2, dashArray: "4 3",
+         fill: true, fillOpacity: 0.08};
+    var m = L.circleMarker([c[1], c[0]], style);
+    m.feature = feature;
+    m.bindPopup(function () { return popupContent(p, options); }, {maxWidth: 380, minWidth: 260});
+    m.bindTooltip(el("span", {}, p.name + " (" + p.mention_count + ")"));
+    return m;
+  }
+
+  window.geomapPlaces = function (map, options) {
+    map.createPane("outlines");
+    map.getPane("outlines").style.zIndex = 150;  // under the tiles (200): shows when tiles cannot load
+    map.getContainer().style.background = "#dfe9f2";
+    fetch(options.outlinesUrl).then(function (r) { return r.json(); }).then(function (data) {
+      L.geoJSON(data, {pane: "outlines", interactive: false,
+        style: {color: "#8a9aa9", weight: 0.8, fillColor: "#f6f4ee", fillOpacity: 1}}).addTo(map);
+    });
+    if (options.tilesUrl) {
+      L.tileLayer(options.tilesUrl, {attribution: options.tilesAttribution, maxZoom: 18}).addTo(map);
+    }
+    map.attributionControl.addAttribution(options.credits);
+
+    var towns = L.markerClusterGroup({maxClusterRadius: 40, showCoverageOnHover: false});
+    var areas = L.layerGroup();
+    map.addLayer(areas);
+    map.addLayer(towns);
+
+    function load(url) {
+      document.body.dataset.mapReady = "0";
+      return fetch(url, {headers: {"Accept": "application/geo+json"}}).then(function (response) {
+        if (!response.ok) { throw new Error("the map data could not be loaded (HTTP " + response.status + ")"); }
+        return response.json();
+      }).then(function (collection) {
+        towns.clearLayers();
+        areas.clearLayers();
+        var bounds = [];
+        collection.features.forEach(function (feature) {
+          var m = marker(feature, options);
+          (feature.properties.precision <= 2 ? towns : areas).addLayer(m);
+          bounds.push(m.getLatLng());
+        });
+        if (options.fit && bounds.length) { map.fitBounds(L.latLngBounds(bounds).pad(0.2), {maxZoom: 8}); }
+        document.body.dataset.mapCount = String(collection.features.length);
+        document.body.dataset.mapReady = "1";
+        var status = document.getElementById("gm-status");
+        if (status) { status.textContent = collection.features.length + " places"; }
+      }).catch(function (error) {
+        var status = document.getElementById("gm-status");
+        if (status) { status.textContent = error.message; }
+        document.body.dataset.mapReady = "error";
+      });
+    }
+
+    load(options.dataUrl);
+
+    // The time view: a slider over the covered dates refetches with "until" set server-side.
+    var slider = document.getElementById("gm-time");
+    if (slider) {
+      var label = document.getElementById("gm-time-label");
+      var dates = JSON.parse(slider.dataset.dates || "[]");
+      slider.addEventListener("input", function () {
+        var day = dates[Number(slider.value)];
+        if (label) { label.textContent = day ? "up to " + day : ""; }
+      });
+      slider.addEventListener("change", function () {
+        var day = dates[Number(slider.value)];
+        var url = new URL(options.dataUrl, window.location.href);
+        if (day) { url.searchParams.set("until", day); }
+        load(url.pathname + url.search);
+      });
+    }
+  };
+})();
