@@ -37,7 +37,7 @@ def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place"
 def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iterator[str]:
     # Two ordered streams merged on place id: the aggregates, then that place's mentions.
     with engine.connect() as place_conn, engine.connect() as mention_conn:
-        mention_rows = iter_mentions(mention_conn, filters, order="place")
+        mention_rows = iter_mentions(mention_conn, filters, order="place", per_place=limit)
         pending = next(mention_rows, None)
         for place in iter_places(place_conn, filters):
             properties = {

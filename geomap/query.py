@@ -109,16 +109,16 @@ _MENTION_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) 
     .outerjoin(passages, mentions.c.passage_id == passages.c.id)
 
 
-def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", batch: int = 1000) -> Iterator[Row]:
+def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", per_place: int | None = None,
+                  batch: int = 1000) -> Iterator[Row]:
     """Every mention under ``filters`` with its article, passage and place, streamed.
 
     ``order="place"`` groups by place (newest article first within a place);
-    ``order="article"`` follows articles and their text.
+    ``order="article"`` follows articles and their text. ``per_place`` keeps only
+    each place's newest mentions, ranked in SQL so the rest are never read.
     """
-    ordering = {
-        "place": (places.c.id, articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start),
-        "article": (articles.c.id, mentions.c.start),
-    }[order]
+    newest_first = (articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start)
+    ordering = {"place": (places.c.id, *newest_first), "article": (articles.c.id, mentions.c.start)}[order]
     query = select(
         mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
         mentions.c.precision, mentions.c.alternatives,
@@ -129,6 +129,11 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", b
         places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,
         places.c.kind, places.c.country_code, places.c.lat, places.c.lon, places.c.precision.label("place_precision"),
     ).select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).order_by(*ordering)
+    if per_place is not None:
+        ranked = select(mentions.c.id.label("mention_id"), func.row_number().over(
+            partition_by=mentions.c.place_id, order_by=newest_first).label("rank")) \
+            .select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).subquery()
+        query = query.where(mentions.c.id.in_(select(ranked.c.mention_id).where(ranked.c.rank <= per_place)))
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
     yield from result
 
