@@ -80,6 +80,7 @@
   }
 
   window.geomapPlaces = function (map, options) {
+    map.setMaxZoom(18);  // clustering needs a bound, and with tiles off no layer gives one
     map.createPane("outlines");
     map.getPane("outlines").style.zIndex = 150;  // under the tiles (200): shows when tiles cannot load
     map.getContainer().style.background = "#dfe9f2";
@@ -115,7 +116,8 @@
         document.body.dataset.mapCount = String(collection.features.length);
         document.body.dataset.mapReady = "1";
         var status = document.getElementById("gm-status");
-        if (status) { status.textContent = collection.features.length + " places"; }
+        var n = collection.features.length;
+        if (status) { status.textContent = n + (n === 1 ? " place" : " places"); }
       }).catch(function (error) {
         var status = document.getElementById("gm-status");
         if (status) { status.textContent = error.message; }
