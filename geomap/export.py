@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, Row
 from geomap.query import Filters, iter_mentions, iter_places
 
 GRANULARITIES = ("place", "mention")
+_CHUNK = 64_000
 CSV_COLUMNS = ["article_id", "article_title", "published", "article_url", "passage", "surface", "start", "end",
                "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision"]
 
@@ -26,12 +27,20 @@ def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place"
     """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
-    yield '{"type": "FeatureCollection", "features": ['
     features = (_place_features(engine, filters, mentions_per_place) if granularity == "place"
                 else _mention_features(engine, filters))
+    # Gather features into chunks of ~64 KB: one write per feature costs the server and
+    # the browser far more than the bytes do.
+    buffer = ['{"type": "FeatureCollection", "features": [']
+    size = 0
     for i, chunk in enumerate(features):
-        yield ("\n" if i == 0 else ",\n") + chunk
-    yield "\n]}\n"
+        buffer.append(("\n" if i == 0 else ",\n") + chunk)
+        size += len(chunk)
+        if size >= _CHUNK:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    buffer.append("\n]}\n")
+    yield "".join(buffer)
 
 
 def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iterator[str]:
@@ -56,9 +65,6 @@ def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iter
                     parts.append(("" if not written else ", ") + json.dumps(_mention_ref(pending), ensure_ascii=False))
                     written += 1
                 pending = next(mention_rows, None)
-                if len(parts) > 500:
-                    yield "".join(parts)
-                    parts = []
             parts.append("]}}")
             yield "".join(parts)
 
