@@ -8,9 +8,11 @@ from geomap.model import Passage
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before
 # whitespace and an opening capital, digit or quote; a blank line always ends one.
+# A single line break does not: hard-wrapped text breaks lines inside sentences
+# (and inside names: "New\nYork"), and a mention must lie inside its passage.
 # Abbreviations such as "U.S." or "Gen." followed by a name split too eagerly
 # sometimes; a passage is context for a reader, so that costs little.
-_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\S)""")
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|St|Mt|Ft|No|vs|Jr|Sr|Inc|Co|Corp|Prof|Rev)\.$")
 
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, false, func, select
 from sqlalchemy.engine import Connection, Row
 
+from gazetteer import name_key
+from geomap.dates import parse_user_date
 from geomap.store import articles, mentions, passages, places
 
 
@@ -73,8 +75,9 @@ class Filters:
         if self.country:
             where.append(places.c.country_code == self.country)
         if self.q:
-            escaped = self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(func.lower(places.c.name).like(f"%{escaped}%", escape="\\"))
+            # Folded like the gazetteer's keys on both sides: "orebro" and "Örebro" both find Örebro.
+            folded = name_key(self.q)  # letters and digits only: nothing left to escape
+            where.append(places.c.search_name.like(f"%{folded}%") if folded else false())
         return where
 
     def describe(self) -> str:
@@ -99,7 +102,7 @@ def _date(name: str, value: str | date | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_user_date(value)  # strict: "20250102" or "2025-W01-1" are not accepted either
     except ValueError:
         raise InvalidFilter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
@@ -183,3 +186,64 @@ def counts(conn: Connection) -> Mapping[str, int]:
         "mentions": conn.scalar(select(func.count()).select_from(mentions)),
         "places": conn.scalar(select(func.count(distinct(mentions.c.place_id)))),
     }
+
+
+# -- one article, one place (the article and place pages) ----------------------------
+
+def get_article(conn: Connection, article_id: int) -> Row | None:
+    """One stored article with its text, or None."""
+    return conn.execute(select(articles).where(articles.c.id == article_id)).one_or_none()
+
+
+def article_mentions(conn: Connection, article_id: int) -> list[Row]:
+    """An article's mentions in text order, each with its place."""
+    query = select(
+        mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
+        mentions.c.precision, places.c.id.label("place_id"), places.c.name, places.c.kind, places.c.country_code,
+    ).select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
+        .where(mentions.c.article_id == article_id).order_by(mentions.c.start, mentions.c.id)
+    return list(conn.execute(query))
+
+
+def article_places(conn: Connection, article_id: int) -> list[Row]:
+    """The places an article mentions, most mentioned first, with their mention counts."""
+    count = func.count(mentions.c.id).label("mention_count")
+    query = select(places.c.id, places.c.name, places.c.kind, places.c.country_code, places.c.precision, count) \
+        .select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
+        .where(mentions.c.article_id == article_id) \
+        .group_by(places.c.id).order_by(count.desc(), places.c.name, places.c.id)
+    return list(conn.execute(query))
+
+
+def get_place(conn: Connection, place_id: int) -> Row | None:
+    """One stored place with its mention and article counts (all articles), or None."""
+    query = select(
+        places, func.count(mentions.c.id).label("mention_count"),
+        func.count(distinct(mentions.c.article_id)).label("article_count"),
+    ).select_from(places.outerjoin(mentions, mentions.c.place_id == places.c.id)) \
+        .where(places.c.id == place_id).group_by(places.c.id)
+    return conn.execute(query).one_or_none()
+
+
+def place_passages(conn: Connection, place_id: int, filters: Filters = Filters(), *, limit: int | None = None,
+                   offset: int = 0) -> list[Row]:
+    """The mentions of one place under ``filters``, newest article first, with their passages
+    (``passage``/``passage_start``; None when the mention lies outside every passage) and the
+    resolver's ``alternatives`` (JSON text)."""
+    query = select(
+        mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
+        mentions.c.alternatives, articles.c.id.label("article_id"), articles.c.title.label("article_title"),
+        articles.c.published, articles.c.source.label("article_source"),
+        passages.c.start.label("passage_start"), passages.c.text.label("passage"),
+    ).select_from(_MENTION_JOIN).where(and_(places.c.id == place_id, *filters.clauses())) \
+        .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start) \
+        .offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(conn.execute(query))
+
+
+def count_place_passages(conn: Connection, place_id: int, filters: Filters = Filters()) -> int:
+    """How many mentions of one place ``filters`` keep."""
+    return conn.scalar(select(func.count(mentions.c.id)).select_from(_MENTION_JOIN)
+                       .where(and_(places.c.id == place_id, *filters.clauses())))

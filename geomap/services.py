@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -14,6 +15,7 @@ from geomap.model import Article, Mention, Passage
 from geomap.store import articles, replace_geoparse, save_article
 
 Parsed = tuple[Article, list[Mention], list[Passage]]
+_WINDOW_PER_WORKER = 32
 
 
 @dataclass
@@ -81,8 +83,12 @@ def geoparse_all(items: Iterable[Article], *, workers: int = 1, data_dir: Path |
         return
     # Fork: the workers inherit the imported code; each loads its own gazetteer once.
     context = multiprocessing.get_context("fork")
+    articles_iter = iter(items)
     with context.Pool(workers, initializer=_init_worker, initargs=(str(data_dir) if data_dir else None,)) as pool:
-        yield from pool.imap(_parse_in_worker, items, chunksize=4)
+        # Hand out a bounded window at a time: an unbounded imap reads the whole input
+        # ahead of the single writer and memory grows with the batch.
+        while window := list(islice(articles_iter, workers * _WINDOW_PER_WORKER)):
+            yield from pool.imap(_parse_in_worker, window, chunksize=2)
 
 
 # -- ingest --------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        create_engine, delete, event, func, insert, select, update)
+                        create_engine, delete, event, func, insert, inspect, select, update)
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection, Engine
 
+from gazetteer import name_key
 from geomap.model import Article, Mention, Passage, PlaceRef
 
 metadata = MetaData()
@@ -55,7 +57,9 @@ places = Table(
     Column("lat", Float, nullable=False),
     Column("lon", Float, nullable=False),
     Column("precision", Integer, nullable=False),
+    Column("search_name", String),  # folded like the gazetteer's keys, so "orebro" finds Örebro
     Index("places_name", "name"),
+    Index("places_search_name", "search_name"),
 )
 mentions = Table(
     "mentions", metadata,
@@ -82,9 +86,19 @@ def _initial_schema(conn: Connection) -> None:
     metadata.create_all(conn, tables=[articles, passages, places, mentions])
 
 
+def _add_search_name(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("places")}
+    if "search_name" not in columns:  # a database created by version 1
+        conn.execute(sql_text("ALTER TABLE places ADD COLUMN search_name VARCHAR"))
+        conn.execute(sql_text("CREATE INDEX places_search_name ON places (search_name)"))
+    for place_id_, name in conn.execute(select(places.c.id, places.c.name).where(places.c.search_name.is_(None))).all():
+        conn.execute(update(places).where(places.c.id == place_id_).values(search_name=name_key(name)))
+
+
 # Forward migrations, applied in order, each in its own transaction. Append; never edit.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, passages, places, mentions", _initial_schema),
+    (2, "places.search_name: accent- and case-folded names for the place filter", _add_search_name),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -165,17 +179,22 @@ def save_article(conn: Connection, article: Article, mentions_: list[Mention], p
 
 def write_geoparse(conn: Connection, article_id: int, text: str, mentions_: list[Mention],
                    passages_: list[Passage]) -> None:
-    """Write an article's passages and mentions (replacing none: clear first)."""
+    """Write an article's passages and mentions (replacing none: clear first).
+
+    A handful of statements per article whatever its length: passages and
+    mentions go in as bulk inserts, places are looked up all at once.
+    """
     passage_ids: dict[int, int] = {}
-    for p in passages_:
-        passage_ids[p.index] = conn.execute(insert(passages).values(
-            article_id=article_id, idx=p.index, start=p.start, end=p.end, text=text[p.start:p.end])
-        ).inserted_primary_key[0]
-    rows = []
-    for m in mentions_:
-        rows.append(dict(article_id=article_id, passage_id=passage_ids.get(m.passage), place_id=place_id(conn, m.place),
-                         start=m.start, end=m.end, surface=m.text, score=m.score, precision=m.precision,
-                         alternatives=json.dumps([_alternative_json(a.place, a.score) for a in m.alternatives])))
+    if passages_:
+        rows = [dict(article_id=article_id, idx=p.index, start=p.start, end=p.end, text=text[p.start:p.end])
+                for p in passages_]
+        ids = conn.scalars(insert(passages).returning(passages.c.id, sort_by_parameter_order=True), rows).all()
+        passage_ids = {p.index: pid for p, pid in zip(passages_, ids)}
+    place_ids = place_ids_for(conn, [m.place for m in mentions_])
+    rows = [dict(article_id=article_id, passage_id=passage_ids.get(m.passage), place_id=place_ids[_place_key(m.place)],
+                 start=m.start, end=m.end, surface=m.text, score=m.score, precision=m.precision,
+                 alternatives=json.dumps([_alternative_json(a.place, a.score) for a in m.alternatives]))
+            for m in mentions_]
     if rows:
         conn.execute(insert(mentions), rows)
 
@@ -192,17 +211,26 @@ def _clear_geoparse(conn: Connection, article_id: int) -> None:
     conn.execute(delete(passages).where(passages.c.article_id == article_id))
 
 
-def place_id(conn: Connection, place: PlaceRef) -> int:
-    """Get-or-create the stored place for a gazetteer place, keyed by its stable key."""
-    key = place.key or f"{place.kind}:{place.name}:{place.lat:.5f}:{place.lon:.5f}"
-    found = conn.scalar(select(places.c.id).where(places.c.key == key))
-    if found is not None:
-        return found
-    from gazetteer import PRECISION
+def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:
+    """Get-or-create the stored places for gazetteer places, keyed by their stable key."""
+    wanted = {_place_key(ref): ref for ref in refs}
+    found = dict(conn.execute(select(places.c.key, places.c.id).where(places.c.key.in_(list(wanted)))).all()) \
+        if wanted else {}
+    missing = [ref_key for ref_key in wanted if ref_key not in found]
+    if missing:
+        from gazetteer import PRECISION
 
-    return conn.execute(insert(places).values(
-        key=key, geonameid=place.geonameid, name=place.name, kind=place.kind, country_code=place.country_code,
-        lat=place.lat, lon=place.lon, precision=PRECISION.get(place.kind, 1))).inserted_primary_key[0]
+        rows = [dict(key=k, geonameid=wanted[k].geonameid, name=wanted[k].name, kind=wanted[k].kind,
+                     country_code=wanted[k].country_code, lat=wanted[k].lat, lon=wanted[k].lon,
+                     precision=PRECISION.get(wanted[k].kind, 1), search_name=name_key(wanted[k].name))
+                for k in missing]
+        ids = conn.scalars(insert(places).returning(places.c.id, sort_by_parameter_order=True), rows).all()
+        found.update(zip(missing, ids))
+    return found
+
+
+def _place_key(place: PlaceRef) -> str:
+    return place.key or f"{place.kind}:{place.name}:{place.lat:.5f}:{place.lon:.5f}"
 
 
 def _alternative_json(place: PlaceRef, score: float) -> dict:

@@ -371,9 +371,6 @@ def test_hostile_text_round_trips_through_json_and_csv(tmp_path, geoparser):
         assert row["article_url"] == 'https://example.org/?a=1&b="2"'
 
 
-@pytest.mark.xfail(strict=True, reason="a place name broken across a hard line wrap ('New\\nYork') is one mention, "
-                   "but passages split at every single newline, so the mention's passage ('Officials in New') "
-                   "does not contain its surface and the export's passage[start:end] != surface")
 def test_mention_across_a_line_wrap_stays_inside_its_passage(tmp_path, geoparser):
     engine = connect(f"sqlite:///{tmp_path / 'wrap.sqlite'}")
     text = "Officials in New\nYork said the talks would go on."

@@ -67,8 +67,8 @@ def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
         rows = conn.execute(select(schema_migrations)).all()
         tables = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")))
         indexes = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
-    assert SCHEMA_VERSION == 1
-    assert [(r.version, r.name) for r in rows] == [(1, "articles, passages, places, mentions")]
+    assert SCHEMA_VERSION == len(store.MIGRATIONS)
+    assert [(r.version, r.name) for r in rows] == [(version, name) for version, name, _ in store.MIGRATIONS]
     assert {"articles", "passages", "places", "mentions", "schema_migrations"} <= tables
     # Indexes the filters use: date, country, place name, and the mention joins.
     assert {"ix_articles_published", "ix_places_country_code", "places_name", "ix_mentions_article_id",
@@ -79,9 +79,31 @@ def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
     with again.connect() as conn:
         rows_again = conn.execute(select(schema_migrations)).all()
     assert rows_again == rows  # same single row, same applied_at: nothing re-applied
-    assert store.migrate(again) == 1
+    assert store.migrate(again) == SCHEMA_VERSION
     with again.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(schema_migrations)) == 1
+        assert conn.scalar(select(func.count()).select_from(schema_migrations)) == len(store.MIGRATIONS)
+
+
+def test_a_version_1_database_is_migrated_forward(tmp_path):
+    """A database written before places.search_name existed gains the column, filled in."""
+    import sqlite3
+
+    path = tmp_path / "v1.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL);
+        INSERT INTO schema_migrations VALUES (1, 'articles, passages, places, mentions', '2026-01-01 00:00:00');
+        CREATE TABLE places (id INTEGER PRIMARY KEY, key VARCHAR NOT NULL UNIQUE, geonameid INTEGER, name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL, country_code VARCHAR, lat FLOAT NOT NULL, lon FLOAT NOT NULL, precision INTEGER NOT NULL);
+        INSERT INTO places VALUES (1, 'gn:2686657', 2686657, 'Örebro', 'city', 'SE', 59.27, 15.21, 1);
+    """)
+    db.commit()
+    db.close()
+    engine = store.connect(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.scalar(select(places.c.search_name)) == "orebro"
+        versions = list(conn.scalars(select(schema_migrations.c.version).order_by(schema_migrations.c.version)))
+    assert versions == [v for v, _, _ in store.MIGRATIONS]
 
 
 def test_connect_keeps_stored_data(tmp_path, geoparser):
@@ -237,14 +259,15 @@ def test_a_failure_in_the_middle_is_counted_and_the_rest_stored(tmp_path, geopar
 def test_a_store_error_mid_article_leaves_nothing_of_it(tmp_path, geoparser, monkeypatch):
     """One transaction per article: an error after its passages and first place were written rolls all back."""
     engine = _engine(tmp_path)
-    real_place_id = store.place_id
+    real_place_ids = store.place_ids_for
 
-    def failing_place_id(conn, place):
-        if place.name == "Odesa":
+    def failing_place_ids(conn, refs):
+        ids = real_place_ids(conn, refs)  # the places rows are written, then the disk fails
+        if any(ref.name == "Odesa" for ref in refs):
             raise RuntimeError("disk on fire")
-        return real_place_id(conn, place)
+        return ids
 
-    monkeypatch.setattr(store, "place_id", failing_place_id)
+    monkeypatch.setattr(store, "place_ids_for", failing_place_ids)
     bad = _article("Two cities", "Officials in Kherson said drones also struck Odesa.")
     good = _article("One city", "Officials in Lviv said the night was calm.")
     summary = ingest(engine, [bad, good], parser=geoparser)
@@ -442,23 +465,26 @@ def test_filter_q_is_a_case_insensitive_substring(dated):
     assert _place_names(engine, Filters.from_args(q="a")) == sorted(
         ["Gaza", "Rafaḩ", "Khartoum", "Odesa", "N'Djamena"])
     assert _place_names(engine, Filters.from_args(q="n'djam")) == ["N'Djamena"]  # a quote, matched literally
-    assert _place_names(engine, Filters.from_args(q="'")) == ["N'Djamena"]
+    assert _place_names(engine, Filters.from_args(q="Ndjamena")) == []  # folding keeps word breaks
+    assert _place_names(engine, Filters.from_args(q="örebro")) == []  # none stored here; see the accents test
     assert _place_names(engine, Filters.from_args(q="Moscow")) == []
 
 
-@pytest.mark.parametrize("q", ["%", "_", "K_iv", "Ky%", "%yiv", "\\", "\\%", "''", '"', "' OR '1'='1",
-                               "x'; DROP TABLE places; --", "Kyiv' --", "[K]yiv", "*", "Ky*"])
-def test_filter_q_wildcards_and_quotes_are_literal(dated, q):
+@pytest.mark.parametrize("q,expected", [
+    # Punctuation folds away as in the gazetteer's keys, so it is never a wildcard or SQL.
+    ("%", []), ("_", []), ("\\", []), ("\\%", []), ("''", []), ('"', []), ("*", []),
+    ("K_iv", []), ("[K]yiv", []), ("' OR '1'='1", []), ("x'; DROP TABLE places; --", []),
+    # What is left are letters, matched as a plain substring.
+    ("Ky%", ["Kyiv"]), ("%yiv", ["Kyiv"]), ("Ky*", ["Kyiv"]), ("Kyiv' --", ["Kyiv"]),
+])
+def test_filter_q_wildcards_and_quotes_are_literal(dated, q, expected):
     engine, _ = dated
-    assert _place_names(engine, Filters.from_args(q=q)) == []
+    assert _place_names(engine, Filters.from_args(q=q)) == expected
     with engine.connect() as conn:
-        assert list_articles(conn, Filters.from_args(q=q)) == []
+        assert bool(list_articles(conn, Filters.from_args(q=q))) == bool(expected)
     assert _rows(engine)["places"] == 7  # nothing was injected
 
 
-@pytest.mark.xfail(strict=True, reason="query.Filters.place_clauses compares Python's str.lower() of q with "
-                   "SQLite's lower(name), which folds ASCII only: names starting with a non-ASCII capital "
-                   "(Örebro, Île-de-France) never match, not even when q is the exact name")
 def test_filter_q_is_case_insensitive_beyond_ascii(tmp_path, geoparser):
     engine = _engine(tmp_path)
     ingest(engine, [_article("Unrest", "Protests spread across Île-de-France and in Örebro on Monday.")],
