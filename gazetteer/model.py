@@ -48,9 +48,10 @@ class PlaceRecord:
     demonyms: list[str] = field(default_factory=list)  # "Ukrainian": recorded as its own kind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Place:
-    """A place in the built gazetteer."""
+    """A place in the built gazetteer. Equal and hashed by ``id``: the resolver keys
+    dictionaries by place, and hashing thirteen fields was a measurable cost."""
 
     id: int
     name: str
@@ -69,3 +70,9 @@ class Place:
     @property
     def precision(self) -> int:
         return PRECISION[self.kind]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Place) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
