@@ -48,6 +48,7 @@ municipality parish prefecture island islands river valley border front mountain
 REGION_WORDS = frozenset("""oblast region province county state district raion governorate municipality parish
 prefecture""".split())
 SETTLEMENT_WORDS = frozenset("""city town village""".split())
+FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".split())
 # Words after a name that make the name part of an organisation, a street or a
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
 # Institutions named after their town ("Paris Public Library") do place it there,

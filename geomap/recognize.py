@@ -127,6 +127,8 @@ class Recognizer:
                     ev.add("type:region")
                 elif next_word.lower() in lexicon.SETTLEMENT_WORDS:
                     ev.add("type:settlement")
+                elif next_word.lower() in lexicon.FEATURE_WORDS:
+                    ev.add("type:feature")  # "the Red Sea coast": the sea, not the governorate
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None

@@ -26,6 +26,7 @@ _PREFERENCE_BONUS = 3.0
 # A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
 _NAMESAKE_REGION_PENALTY = 3.0
 _TYPE_WORD_BONUS = 4.0
+_CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
 _RENAMED_PENALTY = 3.0
@@ -106,8 +107,10 @@ class Resolver:
         entries = span.places
         region_typed = any("type:region" in s.evidence for s in group)
         town_typed = any("type:settlement" in s.evidence for s in group)
+        feature_typed = any("type:feature" in s.evidence for s in group)
         preferred = self.gazetteer.preferred(span.key)
         cities = [p for p, _ in entries if p.kind == "city"]
+        curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]
@@ -122,9 +125,13 @@ class Resolver:
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
                     score += _TYPE_WORD_BONUS
-                elif any(_inside(c, place) for c in cities):
+                elif curated or any(_inside(c, place) for c in cities):
+                    # "Red Sea" is the sea, not the governorate named after it, unless the
+                    # text says "Red Sea state"; likewise a region named after its main town.
                     score -= _NAMESAKE_REGION_PENALTY
             elif place.kind == "city" and town_typed:
+                score += _TYPE_WORD_BONUS
+            elif place.kind in _CURATED_KINDS and feature_typed:
                 score += _TYPE_WORD_BONUS
             if place not in scores or score > scores[place]:
                 scores[place] = score

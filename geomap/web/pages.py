@@ -33,7 +33,8 @@ def map_page():
     query = filter_query(filters)
     popup = current_app.config["POPUP_PASSAGES"]
     data_url = url_for("api.places_geojson") + "?" + urlencode(query + [("_mentions", str(popup))])
-    m = build_map(data_url=data_url, outlines_url=url_for("pages.outlines"),
+    focus = int_arg("place", default=None, low=1, high=2**62)
+    m = build_map(data_url=data_url, outlines_url=url_for("pages.outlines"), focus=focus,
                   tiles_url=current_app.config["TILES_URL"] or None,
                   tiles_attribution=current_app.config["TILES_ATTRIBUTION"],
                   place_url=url_for("pages.map_page").rstrip("/") + "/places/",

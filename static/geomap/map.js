@@ -114,6 +114,7 @@
         });
         towns.addLayers(townMarkers);  // one bulk insert: markers one by one cost seconds at 10,000
         if (options.fit && bounds.length) { map.fitBounds(L.latLngBounds(bounds).pad(0.2), {maxZoom: 8}); }
+        focus(townMarkers.concat(areas.getLayers()));
         document.body.dataset.mapCount = String(collection.features.length);
         document.body.dataset.mapReady = "1";
         var status = document.getElementById("gm-status");
@@ -124,6 +125,19 @@
         if (status) { status.textContent = error.message; }
         document.body.dataset.mapReady = "error";
       });
+    }
+
+    // "?place=<id>" (links from an article's mentions): open that place's popup.
+    function focus(markers) {
+      if (!options.focus) { return; }
+      var target = markers.filter(function (m) { return m.feature.properties.place_id === options.focus; })[0];
+      if (!target) { return; }
+      if (towns.hasLayer(target)) {
+        towns.zoomToShowLayer(target, function () { target.openPopup(); });
+      } else {
+        map.setView(target.getLatLng(), Math.max(map.getZoom(), 5));
+        target.openPopup();
+      }
     }
 
     load(options.dataUrl);
