@@ -15,7 +15,8 @@ from geomap.query import Filters, iter_mentions, iter_places
 GRANULARITIES = ("place", "mention")
 _CHUNK = 64_000
 CSV_COLUMNS = ["article_id", "article_title", "published", "article_url", "passage", "surface", "start", "end",
-               "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision"]
+               "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision",
+               "corrected", "automatic_place_id"]
 
 
 def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place",
@@ -54,6 +55,7 @@ def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iter
                 "country_code": place.country_code, "kind": place.kind, "precision": place.precision,
                 "mention_count": place.mention_count, "article_count": place.article_count,
                 "first_date": _iso(place.first_date), "last_date": _iso(place.last_date),
+                "doubtful_count": int(place.doubtful_count or 0), "corrected_count": int(place.corrected_count or 0),
             }
             head = json.dumps({"type": "Feature", "geometry": _point(place.lon, place.lat),
                                "properties": properties}, ensure_ascii=False)
@@ -75,7 +77,7 @@ def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
             properties = {
                 "place_id": row.place_id, "geonameid": row.geonameid, "name": row.name,
                 "country_code": row.country_code, "kind": row.kind, "precision": row.precision,
-                "score": round(row.score, 4), **_mention_ref(row),
+                **_mention_ref(row),
             }
             yield json.dumps({"type": "Feature", "geometry": _point(row.lon, row.lat), "properties": properties},
                              ensure_ascii=False)
@@ -89,7 +91,8 @@ def _mention_ref(row: Row) -> dict:
         passage, offset = row.surface, row.start
     return {"article_id": row.article_id, "article_title": row.article_title, "published": _iso(row.published),
             "passage": passage, "start": row.start - offset, "end": row.end - offset, "surface": row.surface,
-            "mention_id": row.id}
+            "mention_id": row.id, "score": round(row.score, 4), "corrected": row.correction_id is not None,
+            "automatic_place_id": row.auto_place_id}
 
 
 def iter_csv(engine: Engine, filters: Filters) -> Iterator[str]:
@@ -103,7 +106,7 @@ def iter_csv(engine: Engine, filters: Filters) -> Iterator[str]:
             writer.writerow([row.article_id, row.article_title, _iso(row.published), row.article_url or "",
                              ref["passage"], row.surface, ref["start"], ref["end"], row.place_id, row.name, row.kind,
                              row.country_code or "", row.geonameid or "", row.lat, row.lon, round(row.score, 4),
-                             row.precision])
+                             row.precision, int(ref["corrected"]), row.auto_place_id or ""])
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -13,10 +13,11 @@ from geomap.resolve import Resolver
 class Geoparser:
     """Recognition and resolution over one gazetteer; build once, call many times."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, *, preferences: dict[str, str] | None = None):
+        """``preferences`` maps a folded surface to the gazetteer key analysts chose for it."""
         self.gazetteer = gazetteer
         self.recognizer = Recognizer(gazetteer)
-        self.resolver = Resolver(gazetteer)
+        self.resolver = Resolver(gazetteer, preferences=preferences)
 
     def geoparse(self, text: str, *, demonyms: bool = False) -> list[Mention]:
         """Every place ``text`` mentions, in order, each linked to its passage."""

@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 
-from sqlalchemy import and_, distinct, false, func, select
+from sqlalchemy import and_, case, distinct, false, func, select
 from sqlalchemy.engine import Connection, Row
 
 from gazetteer import name_key
 from geomap.dates import parse_user_date
 from geomap.store import articles, mentions, passages, places
+
+
+# A mention whose chosen place has less than this probability is doubtful: worth an analyst's look.
+DOUBTFUL_BELOW = 0.75
 
 
 class InvalidFilter(ValueError):
@@ -28,10 +32,11 @@ class Filters:
     until: date | None = None  # inclusive
     country: str | None = None  # ISO 3166-1 alpha-2
     q: str | None = None  # place name, case-insensitive substring
+    review: bool = False  # only doubtful mentions no analyst has decided yet
 
     @classmethod
     def from_args(cls, *, article: Iterable[str | int] = (), since: str | None = None, until: str | None = None,
-                  country: str | None = None, q: str | None = None) -> "Filters":
+                  country: str | None = None, q: str | None = None, review: str | bool | None = None) -> "Filters":
         """Validate raw values (from a URL or the command line) into filters."""
         ids = []
         for value in article:
@@ -54,11 +59,18 @@ class Filters:
         q = q.strip() if q and q.strip() else None
         if q is not None and len(q) > 200:
             raise InvalidFilter("q (place name) must be at most 200 characters")
-        return cls(tuple(dict.fromkeys(ids)), since_date, until_date, country, q)
+        return cls(tuple(dict.fromkeys(ids)), since_date, until_date, country, q, _flag("review", review))
 
     def clauses(self) -> list:
-        """WHERE clauses over ``articles`` and ``places`` joined together."""
-        return self.article_clauses() + self.place_clauses()
+        """WHERE clauses over ``mentions``, ``articles`` and ``places`` joined together."""
+        return self.article_clauses() + self.place_clauses() + self.mention_clauses()
+
+    def mention_clauses(self) -> list:
+        """Mentions an analyst marked "not a place" leave every view; ``review`` keeps the doubtful."""
+        where = [mentions.c.rejected == 0]
+        if self.review:
+            where += [mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)]
+        return where
 
     def article_clauses(self) -> list:
         where = []
@@ -92,7 +104,20 @@ class Filters:
             parts.append(f"in {self.country}")
         if self.q:
             parts.append(f"places matching {self.q!r}")
+        if self.review:
+            parts.append("doubtful mentions only")
         return "; ".join(parts) or "everything"
+
+
+def _flag(name: str, value: str | bool | None) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = value.strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise InvalidFilter(f"{name} must be 1 or 0, got {value!r}")
 
 
 def _date(name: str, value: str | date | None) -> date | None:
@@ -124,7 +149,7 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", p
     ordering = {"place": (places.c.id, *newest_first), "article": (articles.c.id, mentions.c.start)}[order]
     query = select(
         mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
-        mentions.c.precision, mentions.c.alternatives,
+        mentions.c.precision, mentions.c.alternatives, mentions.c.correction_id, mentions.c.auto_place_id,
         articles.c.id.label("article_id"), articles.c.title.label("article_title"), articles.c.published,
         articles.c.url.label("article_url"), articles.c.source.label("article_source"),
         passages.c.idx.label("passage_index"), passages.c.start.label("passage_start"),
@@ -149,6 +174,9 @@ def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
         func.count(mentions.c.id).label("mention_count"),
         func.count(distinct(articles.c.id)).label("article_count"),
         func.min(articles.c.published).label("first_date"), func.max(articles.c.published).label("last_date"),
+        func.sum(case((and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)), 1), else_=0))
+        .label("doubtful_count"),
+        func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
     ).select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
     yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
 
@@ -159,7 +187,7 @@ def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int 
     counted = select(mentions.c.article_id, func.count(mentions.c.id).label("mention_count"),
                      func.count(distinct(mentions.c.place_id)).label("place_count")) \
         .select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
-        .where(and_(True, *filters.place_clauses())) \
+        .where(and_(True, *filters.place_clauses(), *filters.mention_clauses())) \
         .group_by(mentions.c.article_id).subquery()
     query = select(articles.c.id, articles.c.title, articles.c.published, articles.c.source, articles.c.url,
                    articles.c.origin, func.coalesce(counted.c.mention_count, 0).label("mention_count"),
@@ -167,7 +195,7 @@ def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int 
         .select_from(articles.outerjoin(counted, counted.c.article_id == articles.c.id)) \
         .where(and_(True, *filters.article_clauses())) \
         .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
-    if filters.country or filters.q:
+    if filters.country or filters.q or filters.review:
         query = query.where(counted.c.mention_count > 0)
     if limit is not None:
         query = query.limit(limit)
@@ -200,8 +228,9 @@ def article_mentions(conn: Connection, article_id: int) -> list[Row]:
     query = select(
         mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
         mentions.c.precision, places.c.id.label("place_id"), places.c.name, places.c.kind, places.c.country_code,
+        mentions.c.correction_id, mentions.c.auto_place_id,
     ).select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
-        .where(mentions.c.article_id == article_id).order_by(mentions.c.start, mentions.c.id)
+        .where(mentions.c.article_id == article_id, mentions.c.rejected == 0).order_by(mentions.c.start, mentions.c.id)
     return list(conn.execute(query))
 
 
@@ -210,7 +239,7 @@ def article_places(conn: Connection, article_id: int) -> list[Row]:
     count = func.count(mentions.c.id).label("mention_count")
     query = select(places.c.id, places.c.name, places.c.kind, places.c.country_code, places.c.precision, count) \
         .select_from(mentions.join(places, mentions.c.place_id == places.c.id)) \
-        .where(mentions.c.article_id == article_id) \
+        .where(mentions.c.article_id == article_id, mentions.c.rejected == 0) \
         .group_by(places.c.id).order_by(count.desc(), places.c.name, places.c.id)
     return list(conn.execute(query))
 
@@ -220,7 +249,7 @@ def get_place(conn: Connection, place_id: int) -> Row | None:
     query = select(
         places, func.count(mentions.c.id).label("mention_count"),
         func.count(distinct(mentions.c.article_id)).label("article_count"),
-    ).select_from(places.outerjoin(mentions, mentions.c.place_id == places.c.id)) \
+    ).select_from(places.outerjoin(mentions, and_(mentions.c.place_id == places.c.id, mentions.c.rejected == 0))) \
         .where(places.c.id == place_id).group_by(places.c.id)
     return conn.execute(query).one_or_none()
 
@@ -232,8 +261,8 @@ def place_passages(conn: Connection, place_id: int, filters: Filters = Filters()
     resolver's ``alternatives`` (JSON text)."""
     query = select(
         mentions.c.id, mentions.c.start, mentions.c.end, mentions.c.surface, mentions.c.score,
-        mentions.c.alternatives, articles.c.id.label("article_id"), articles.c.title.label("article_title"),
-        articles.c.published, articles.c.source.label("article_source"),
+        mentions.c.alternatives, mentions.c.correction_id, articles.c.id.label("article_id"),
+        articles.c.title.label("article_title"), articles.c.published, articles.c.source.label("article_source"),
         passages.c.start.label("passage_start"), passages.c.text.label("passage"),
     ).select_from(_MENTION_JOIN).where(and_(places.c.id == place_id, *filters.clauses())) \
         .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start) \

@@ -23,6 +23,8 @@ _KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 7.5, "sea": 7.5, "str
 _CAPITAL_BONUS = 1.0
 _ALTERNATE_NAME_PENALTY = 1.5
 _PREFERENCE_BONUS = 3.0
+# Analysts' corrections of a name, as evidence: strong, but the text can still outweigh it.
+_LEARNED_BONUS = 5.0
 # A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
 _NAMESAKE_REGION_PENALTY = 3.0
 _TYPE_WORD_BONUS = 4.0
@@ -50,8 +52,9 @@ _EARTH_KM = 6371.0088
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, *, preferences: dict[str, str] | None = None):
         self.gazetteer = gazetteer
+        self.learned = preferences or {}  # surface key -> place key, from analysts' corrections
 
     def resolve(self, spans: list[Span]) -> list[Mention]:
         groups: dict[str, list[Span]] = defaultdict(list)
@@ -109,6 +112,7 @@ class Resolver:
         town_typed = any("type:settlement" in s.evidence for s in group)
         feature_typed = any("type:feature" in s.evidence for s in group)
         preferred = self.gazetteer.preferred(span.key)
+        learned = self.learned.get(span.key)
         cities = [p for p, _ in entries if p.kind == "city"]
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         scores: dict[Place, float] = {}
@@ -122,6 +126,8 @@ class Resolver:
                     score -= _RENAMED_PENALTY
             if place.id == preferred:
                 score += _PREFERENCE_BONUS
+            if learned is not None and place.key == learned:
+                score += _LEARNED_BONUS
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
                     score += _TYPE_WORD_BONUS

@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from geomap.corrections import apply_to_article, learned_preferences
 from geomap.model import Article, Mention, Passage
 from geomap.store import articles, replace_geoparse, save_article
 
@@ -50,13 +51,13 @@ class IngestSummary:
 _worker_parser = None
 
 
-def _init_worker(data_dir: str | None) -> None:
+def _init_worker(data_dir: str | None, preferences: dict[str, str] | None = None) -> None:
     """Load the gazetteer once per worker process."""
     global _worker_parser
     from gazetteer import Gazetteer
     from geomap.pipeline import Geoparser
 
-    _worker_parser = Geoparser(Gazetteer.open(Path(data_dir) if data_dir else None))
+    _worker_parser = Geoparser(Gazetteer.open(Path(data_dir) if data_dir else None), preferences=preferences)
 
 
 def _parse_in_worker(article: Article) -> Parsed | Failure:
@@ -72,11 +73,15 @@ def _parse(parser, article: Article) -> Parsed | Failure:
 
 
 def geoparse_all(items: Iterable[Article], *, workers: int = 1, data_dir: Path | None = None,
-                 parser=None) -> Iterator[Parsed | Failure]:
-    """Geoparse articles in input order, on ``workers`` processes (1 = this process)."""
+                 parser=None, preferences: dict[str, str] | None = None) -> Iterator[Parsed | Failure]:
+    """Geoparse articles in input order, on ``workers`` processes (1 = this process).
+
+    ``preferences`` (surface key -> place key, learned from corrections) is a prior
+    for the workers' geoparsers; a given ``parser`` keeps its own.
+    """
     if workers <= 1:
         if parser is None:
-            _init_worker(str(data_dir) if data_dir else None)
+            _init_worker(str(data_dir) if data_dir else None, preferences)
             parser = _worker_parser
         for article in items:
             yield _parse(parser, article)
@@ -84,7 +89,8 @@ def geoparse_all(items: Iterable[Article], *, workers: int = 1, data_dir: Path |
     # Fork: the workers inherit the imported code; each loads its own gazetteer once.
     context = multiprocessing.get_context("fork")
     articles_iter = iter(items)
-    with context.Pool(workers, initializer=_init_worker, initargs=(str(data_dir) if data_dir else None,)) as pool:
+    initargs = (str(data_dir) if data_dir else None, preferences)
+    with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
         # Hand out a bounded window at a time: an unbounded imap reads the whole input
         # ahead of the single writer and memory grows with the batch.
         while window := list(islice(articles_iter, workers * _WINDOW_PER_WORKER)):
@@ -114,7 +120,10 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
                 failures.append(Failure(item.origin, item.reason))
                 _record_failure(summary, failures[-1], on_result)
 
-    for result in geoparse_all(articles_only(), workers=workers, data_dir=data_dir, parser=parser):
+    with engine.connect() as conn:
+        preferences = learned_preferences(conn)
+    for result in geoparse_all(articles_only(), workers=workers, data_dir=data_dir, parser=parser,
+                               preferences=preferences):
         if isinstance(result, Failure):
             _record_failure(summary, result, on_result)
             continue
@@ -122,6 +131,8 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
         try:
             with engine.begin() as conn:
                 saved = save_article(conn, article, found, passages, replace=replace)
+                if saved.status != "unchanged":
+                    apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
         except Exception as exc:  # the transaction rolled back: nothing of this article is stored
             _record_failure(summary, Failure(article.origin or article.title, f"could not store: {exc}"), on_result)
             continue
@@ -161,7 +172,9 @@ def reprocess(engine: Engine, *, article_ids: Iterable[int] = (), workers: int =
                 row = conn.execute(select(articles.c.title, articles.c.text).where(articles.c.id == article_id)).one()
             yield Article(title=row.title, text=row.text, origin=str(article_id))
 
-    for result in geoparse_all(stored(), workers=workers, data_dir=data_dir):
+    with engine.connect() as conn:
+        preferences = learned_preferences(conn)
+    for result in geoparse_all(stored(), workers=workers, data_dir=data_dir, preferences=preferences):
         if isinstance(result, Failure):
             _record_failure(summary, result, on_result)
             continue
@@ -169,6 +182,7 @@ def reprocess(engine: Engine, *, article_ids: Iterable[int] = (), workers: int =
         article_id = int(article.origin)
         with engine.begin() as conn:
             replace_geoparse(conn, article_id, article.text, found, passages)
+            apply_to_article(conn, article_id)
         summary.updated += 1
         summary.mentions += len(found)
         summary.place_ids.update(m.place.key for m in found)

@@ -73,6 +73,28 @@ mentions = Table(
     Column("score", Float, nullable=False),
     Column("precision", Integer, nullable=False),
     Column("alternatives", Text, nullable=False),  # JSON list of {key, name, country_code, kind, lat, lon, score}
+    Column("surface_key", String, index=True),  # the surface folded like gazetteer keys: what corrections match
+    # An analyst's correction: place_id is then the chosen place and auto_place_id the
+    # automatic choice; a mention marked "not a place" is rejected and leaves every view.
+    Column("auto_place_id", Integer, ForeignKey("places.id")),
+    Column("correction_id", Integer, index=True),
+    Column("rejected", Integer, nullable=False, server_default="0"),
+)
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("author", String, nullable=False),
+    Column("scope", String, nullable=False),  # "mention", "article" or "surface"
+    Column("action", String, nullable=False),  # "place" or "not_place"
+    Column("surface_key", String, nullable=False, index=True),
+    Column("article_id", Integer),  # mention and article scope
+    Column("start", Integer),  # mention scope: the mention's offsets survive a reprocess, its id does not
+    Column("end", Integer),
+    Column("country", String),  # surface scope: only in articles that also mention this country
+    Column("place", Text),  # JSON snapshot of the chosen place (key, geonameid, name, kind, country_code, lat, lon)
+    Column("previous", Text),  # JSON snapshot of the place it replaced, for the record
+    Column("undone_at", DateTime),
 )
 schema_migrations = Table(
     "schema_migrations", metadata,
@@ -95,10 +117,27 @@ def _add_search_name(conn: Connection) -> None:
         conn.execute(update(places).where(places.c.id == place_id_).values(search_name=name_key(name)))
 
 
+def _add_corrections(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("mentions")}
+    for name, ddl in [("surface_key", "VARCHAR"), ("auto_place_id", "INTEGER REFERENCES places(id)"),
+                      ("correction_id", "INTEGER"), ("rejected", "INTEGER NOT NULL DEFAULT 0")]:
+        if name not in columns:  # a database created before version 3
+            conn.execute(sql_text(f"ALTER TABLE mentions ADD COLUMN {name} {ddl}"))
+    indexes = {i["name"] for i in inspect(conn).get_indexes("mentions")}
+    for name, column in [("ix_mentions_surface_key", "surface_key"), ("ix_mentions_correction_id", "correction_id")]:
+        if name not in indexes:
+            conn.execute(sql_text(f"CREATE INDEX {name} ON mentions ({column})"))
+    for mention_id, surface in conn.execute(select(mentions.c.id, mentions.c.surface)
+                                            .where(mentions.c.surface_key.is_(None))).all():
+        conn.execute(update(mentions).where(mentions.c.id == mention_id).values(surface_key=name_key(surface)))
+    corrections.create(conn, checkfirst=True)
+
+
 # Forward migrations, applied in order, each in its own transaction. Append; never edit.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, passages, places, mentions", _initial_schema),
     (2, "places.search_name: accent- and case-folded names for the place filter", _add_search_name),
+    (3, "corrections, and the mentions' surface_key / auto_place_id / correction_id / rejected", _add_corrections),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -192,7 +231,8 @@ def write_geoparse(conn: Connection, article_id: int, text: str, mentions_: list
         passage_ids = {p.index: pid for p, pid in zip(passages_, ids)}
     place_ids = place_ids_for(conn, [m.place for m in mentions_])
     rows = [dict(article_id=article_id, passage_id=passage_ids.get(m.passage), place_id=place_ids[_place_key(m.place)],
-                 start=m.start, end=m.end, surface=m.text, score=m.score, precision=m.precision,
+                 start=m.start, end=m.end, surface=m.text, surface_key=name_key(m.text), score=m.score,
+                 precision=m.precision,
                  alternatives=json.dumps([_alternative_json(a.place, a.score) for a in m.alternatives]))
             for m in mentions_]
     if rows:

@@ -299,13 +299,13 @@ def test_gazetteer_info(runner, gazetteer):
 
 
 def test_demo_prints_titles_and_places(runner):
-    result = _invoke(runner, ["demo"])
+    result = _invoke(runner, ["demo", "--no-serve"])  # without the flag it goes on to serve the map
     assert result.exit_code == 0, result.output
     out = result.stdout
+    assert "6 added" in out
     for path in sample_paths():
         title = path.read_text(encoding="utf-8").splitlines()[0]
         assert title in out
-        assert f"{path.name}: " in out
     for surface in ("Bakhmut", "Odesa", "Hodeidah", "Darfur", "Black Sea", "Gaza"):
         assert f"({surface}" in out or f", {surface}" in out, surface
 

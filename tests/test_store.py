@@ -96,12 +96,17 @@ def test_a_version_1_database_is_migrated_forward(tmp_path):
         CREATE TABLE places (id INTEGER PRIMARY KEY, key VARCHAR NOT NULL UNIQUE, geonameid INTEGER, name VARCHAR NOT NULL,
             kind VARCHAR NOT NULL, country_code VARCHAR, lat FLOAT NOT NULL, lon FLOAT NOT NULL, precision INTEGER NOT NULL);
         INSERT INTO places VALUES (1, 'gn:2686657', 2686657, 'Örebro', 'city', 'SE', 59.27, 15.21, 1);
+        CREATE TABLE mentions (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, passage_id INTEGER,
+            place_id INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface VARCHAR NOT NULL,
+            score FLOAT NOT NULL, precision INTEGER NOT NULL, alternatives TEXT NOT NULL);
+        INSERT INTO mentions VALUES (1, 1, NULL, 1, 0, 6, 'Örebro', 0.9, 1, '[]');
     """)
     db.commit()
     db.close()
     engine = store.connect(f"sqlite:///{path}")
     with engine.connect() as conn:
         assert conn.scalar(select(places.c.search_name)) == "orebro"
+        assert conn.execute(select(store.mentions.c.surface_key, store.mentions.c.rejected)).one() == ("orebro", 0)
         versions = list(conn.scalars(select(schema_migrations.c.version).order_by(schema_migrations.c.version)))
     assert versions == [v for v, _, _ in store.MIGRATIONS]
 

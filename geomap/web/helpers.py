@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 
 from geomap.query import Filters, InvalidFilter
 
-FILTER_ARGS = ("article", "since", "until", "country", "q")
+FILTER_ARGS = ("article", "since", "until", "country", "q", "review")
 
 
 def engine() -> Engine:
@@ -17,7 +17,8 @@ def filters_from_request() -> Filters:
     """The shared filters from the query string; InvalidFilter becomes a 400 that says why."""
     args = request.args
     return Filters.from_args(article=[a for a in args.getlist("article") if a.strip()], since=args.get("since"),
-                             until=args.get("until"), country=args.get("country"), q=args.get("q"))
+                             until=args.get("until"), country=args.get("country"), q=args.get("q"),
+                             review=args.get("review"))
 
 
 def filter_query(filters: Filters) -> list[tuple[str, str]]:
@@ -31,6 +32,8 @@ def filter_query(filters: Filters) -> list[tuple[str, str]]:
         pairs.append(("country", filters.country))
     if filters.q:
         pairs.append(("q", filters.q))
+    if filters.review:
+        pairs.append(("review", "1"))
     return pairs
 
 
