@@ -313,19 +313,47 @@ def gazetteer_info(data_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--write-token", envvar="GEOMAP_WRITE_TOKEN", default=None,
+              help="Token that requests changing data (corrections, uploads) must carry; required when HOST is "
+                   "not loopback (default: GEOMAP_WRITE_TOKEN).")
 @db_option
-def serve(host: str, port: int, threads: int, db: str | None) -> None:
+def serve(host: str, port: int, threads: int, write_token: str | None, db: str | None) -> None:
     """Serve the map and the API on a production WSGI server (waitress)."""
-    _serve(db, host, port, threads)
+    _check_exposure(host, write_token)  # before anything opens or binds
+    _serve(db, host, port, threads, write_token=write_token)
 
 
-def _serve(db: str | None, host: str, port: int, threads: int) -> None:
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_exposure(host: str, write_token: str | None) -> None:
+    """Refuse to serve beyond this machine when nothing guards the endpoints that change data."""
+    if not _is_loopback(host) and not (write_token or "").strip():
+        raise click.ClickException(f"refusing to serve on {host} without a write token "
+                                   "(--write-token or GEOMAP_WRITE_TOKEN)")
+
+
+def _serve(db: str | None, host: str, port: int, threads: int, *, write_token: str | None = None) -> None:
+    import os
+
+    write_token = write_token or os.environ.get("GEOMAP_WRITE_TOKEN") or None
+    _check_exposure(host, write_token)
+
     from waitress import serve as waitress_serve
 
     from geomap.config import Settings
     from geomap.web import create_app
 
-    app = create_app({"DB_URL": Settings.from_env(db=db).db_url})
+    app = create_app({"DB_URL": Settings.from_env(db=db).db_url, "WRITE_TOKEN": write_token})
     click.echo(f"geomap: serving the map at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="geomap")
 
@@ -371,6 +399,198 @@ def _demo_listing(parser):
         if hasattr(article, "text"):
             mentions, passages = parser.geoparse_with_passages(article.text)
             yield article, mentions, passages
+
+
+# -- analyst corrections ---------------------------------------------------------------
+
+@main.group()
+def corrections() -> None:
+    """List, undo, export and import analysts' corrections."""
+
+
+@corrections.command("list")
+@click.option("--all", "include_undone", is_flag=True, help="Include undone corrections.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (as `corrections export`).")
+@db_option
+def corrections_list(include_undone: bool, as_json: bool, db: str | None) -> None:
+    """List the corrections, oldest first (active ones only unless --all)."""
+    from geomap.corrections import iter_corrections
+
+    with _engine(db).connect() as conn:
+        records = list(iter_corrections(conn, include_undone=include_undone))
+    for r in records:
+        if as_json:
+            click.echo(json.dumps(r, ensure_ascii=False))
+            continue
+        click.echo(f"{r['id']:>6}  {(r['created_at'] or '')[:19].replace('T', ' ')}  {r['author']:<12}  "
+                   f"{r['scope']:<7}  {r['action']:<9}  {r['surface_key']:<20}  {_describe_target(r):<40}  "
+                   f"{'undone' if r['undone_at'] else 'active'}")
+    if not records and not as_json:
+        click.echo("no corrections" if include_undone else "no active corrections")
+
+
+def _describe_target(record: dict) -> str:
+    where = ""
+    if record["scope"] == "mention":
+        where = f" [article {record['article_id']} @{record['start']}-{record['end']}]"
+    elif record["scope"] == "article":
+        where = f" [article {record['article_id']}]"
+    elif record.get("country"):
+        where = f" [where {record['country']} is mentioned]"
+    if record["action"] == "not_place":
+        return "not a place" + where
+    place = record["place"] or {}
+    country = f", {place['country_code']}" if place.get("country_code") else ""
+    return f"{place.get('name')} ({place.get('kind')}{country}; {place.get('key')})" + where
+
+
+@corrections.command("undo")
+@click.argument("correction_id", type=int)
+@db_option
+def corrections_undo(correction_id: int, db: str | None) -> None:
+    """Withdraw a correction; the mentions it decided go back to what else applies."""
+    from geomap.corrections import CorrectionError, undo
+
+    try:
+        with _engine(db).begin() as conn:
+            applied = undo(conn, correction_id)
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"undid correction {correction_id}: {applied.mentions_changed} mention(s) now decided by other "
+               f"corrections in {len(applied.articles)} article(s) re-examined")
+
+
+@corrections.command("export")
+@click.option("-o", "--output", default="-", show_default=True, help='File to write ("-" for stdout).')
+@click.option("--all", "include_undone", is_flag=True, help="Include undone corrections.")
+@db_option
+def corrections_export(output: str, include_undone: bool, db: str | None) -> None:
+    """Write the corrections as JSON Lines, to share them (see `corrections import`)."""
+    from geomap.corrections import iter_corrections
+
+    engine = _engine(db)
+    try:
+        with engine.connect() as conn, \
+                click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
+            for record in iter_corrections(conn, include_undone=include_undone):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc}") from exc
+
+
+@corrections.command("import")
+@click.argument("file")
+@click.option("--author", help="Record the imported corrections under this name instead of theirs.")
+@db_option
+def corrections_import(file: str, author: str | None, db: str | None) -> None:
+    """Add corrections from a JSON Lines FILE ("-" for stdin) and apply them.
+
+    Every-mention corrections apply anywhere; mention and article ones are kept only
+    where their article exists here with the same name at the same place.
+    All or nothing: a bad line stops the import and nothing is added.
+    """
+    import re
+
+    from geomap.corrections import CorrectionError, import_corrections
+
+    name = "<stdin>" if file == "-" else file
+    if file != "-" and not Path(file).is_file():
+        raise click.ClickException(f"{file}: no such file" if not Path(file).exists() else f"{file}: is a directory")
+    engine = _engine(db)
+    current = {"line": 0}
+
+    def records(handle):
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+            current["line"] = number
+            yield record
+
+    handle = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")
+    try:
+        with handle, engine.begin() as conn:
+            added, skipped = import_corrections(conn, records(handle), author=author or None)
+    except CorrectionError as exc:  # numbered by record: name the file's line instead
+        message = re.sub(r"^line \d+: ", "", str(exc))
+        raise click.ClickException(f"{name}:{current['line']}: {message}") from None
+    click.echo(f"{added} correction(s) added, {skipped} skipped (their article is not in this database)")
+
+
+@main.command()
+@click.argument("mention_id", type=int)
+@click.option("--place-key", help="The gazetteer key of the place meant (one of the name's candidates, "
+                                  "e.g. gn:4717560).")
+@click.option("--geonameid", type=click.IntRange(min=1), help="The GeoNames id of the place meant.")
+@click.option("--not-a-place", is_flag=True, help="The name does not refer to a place here.")
+@click.option("--scope", type=click.Choice(["mention", "article", "surface"]), default="mention", show_default=True,
+              help="This mention, every mention of the name in this article, or every mention of it anywhere.")
+@click.option("--country", help="With --scope surface: only in articles that also mention this country (ISO code).")
+@click.option("--author", default="analyst", show_default=True)
+@db_option
+def correct(mention_id: int, place_key: str | None, geonameid: int | None, not_a_place: bool, scope: str,
+            country: str | None, author: str, db: str | None) -> None:
+    """Correct the place a stored mention resolves to (or mark it as not a place)."""
+    from sqlalchemy import select
+
+    from geomap.corrections import CorrectionError, correct as correct_mention
+    from geomap.store import mentions
+
+    if sum([place_key is not None, geonameid is not None, not_a_place]) != 1:
+        raise click.UsageError("give exactly one of --place-key, --geonameid or --not-a-place")
+    if country is not None:
+        country = country.strip().upper()
+        if len(country) != 2 or not country.isalpha() or not country.isascii():
+            raise click.BadParameter(f"a two-letter ISO code such as US, got {country!r}", param_hint="--country")
+    author = author.strip()
+    if not author:
+        raise click.BadParameter("must not be empty", param_hint="--author")
+    engine = _engine(db)
+    with engine.connect() as conn:
+        surface = conn.scalar(select(mentions.c.surface).where(mentions.c.id == mention_id))
+    if surface is None:
+        raise click.ClickException(f"no mention with id {mention_id}")
+    snapshot = None
+    if not not_a_place:
+        snapshot = _place_for(surface, place_key, geonameid)
+    try:
+        with engine.begin() as conn:
+            applied = correct_mention(conn, mention_id, action="not_place" if not_a_place else "place",
+                                      place=snapshot, scope=scope, country=country, author=author)
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    target = "not a place" if snapshot is None else \
+        f"{snapshot['name']} ({snapshot['kind']}, {snapshot['country_code'] or '-'}; {snapshot['key']})"
+    click.echo(f"correction {applied.correction_id}: {surface!r} -> {target}; {applied.mentions_changed} mention(s) "
+               f"in {len(applied.articles)} article(s) now follow corrections")
+
+
+def _place_for(surface: str, place_key: str | None, geonameid: int | None) -> dict:
+    """The snapshot of the gazetteer place meant, or a clear error."""
+    from gazetteer import Gazetteer, GazetteerError
+
+    try:
+        gaz = Gazetteer.open(progress=_progress)
+    except GazetteerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        if geonameid is not None:
+            place = gaz.by_geonameid(geonameid)
+            if place is None:
+                raise click.ClickException(f"no place with GeoNames id {geonameid} in the gazetteer")
+        else:
+            key = place_key.strip()
+            place = next((p for p in gaz.candidates(surface) if p.key == key), None)
+            if place is None:
+                raise click.ClickException(f"{key!r} is not one of the places {surface!r} may name; use "
+                                           "--geonameid for any other place")
+    finally:
+        gaz.close()
+    return {"key": place.key, "geonameid": place.geonameid, "name": place.name, "kind": place.kind,
+            "country_code": place.country_code, "lat": place.lat, "lon": place.lon}
 
 
 if __name__ == "__main__":

@@ -66,6 +66,8 @@ def correct(conn: Connection, mention_id: int, *, action: str, place: PlaceRef |
         raise CorrectionError(f"no mention with id {mention_id}")
     previous = conn.execute(select(places).where(places.c.id == (row.auto_place_id or row.place_id))).one()
     snapshot = (place if isinstance(place, dict) else place_snapshot(place)) if place is not None else None
+    if snapshot is not None and not (-90 <= float(snapshot["lat"]) <= 90 and -180 <= float(snapshot["lon"]) <= 180):
+        raise CorrectionError(f"the chosen place's coordinates ({snapshot['lat']}, {snapshot['lon']}) are off the globe")
     values = dict(created_at=_now(), author=author[:100] or "analyst", scope=scope, action=action,
                   surface_key=name_key(row.surface), article_id=row.article_id if scope != "surface" else None,
                   start=row.start if scope == "mention" else None, end=row.end if scope == "mention" else None,
@@ -205,9 +207,11 @@ def _validated(record: dict, number: int) -> dict:
         try:
             place = {k: place[k] for k in ("key", "name", "kind", "lat", "lon")} | {
                 "geonameid": place.get("geonameid"), "country_code": place.get("country_code")}
-            float(place["lat"]), float(place["lon"])
+            lat, lon = float(place["lat"]), float(place["lon"])
         except (TypeError, KeyError, ValueError):
             raise CorrectionError(f"line {number}: place needs key, name, kind, lat and lon") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CorrectionError(f"line {number}: place coordinates ({lat}, {lon}) are off the globe")
     try:
         article_id = int(record["article_id"]) if record.get("article_id") is not None else None
         start = int(record["start"]) if record.get("start") is not None else None
