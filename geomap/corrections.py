@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from gazetteer import name_key
@@ -34,7 +34,7 @@ class CorrectionError(ValueError):
 @dataclass(frozen=True)
 class Applied:
     correction_id: int
-    mentions_changed: int
+    mentions_changed: int  # mentions this correction decides (or, undone, decided)
     articles: tuple[int, ...]
 
 
@@ -60,7 +60,7 @@ def correct(conn: Connection, mention_id: int, *, action: str, place: PlaceRef |
     if country is not None and scope != "surface":
         raise CorrectionError("a country condition only applies to corrections of every mention of a name")
     row = conn.execute(select(mentions.c.article_id, mentions.c.start, mentions.c.end, mentions.c.surface,
-                              mentions.c.place_id, mentions.c.auto_place_id)
+                              mentions.c.surface_key, mentions.c.place_id, mentions.c.auto_place_id)
                        .where(mentions.c.id == mention_id)).one_or_none()
     if row is None:
         raise CorrectionError(f"no mention with id {mention_id}")
@@ -69,7 +69,8 @@ def correct(conn: Connection, mention_id: int, *, action: str, place: PlaceRef |
     if snapshot is not None and not (-90 <= float(snapshot["lat"]) <= 90 and -180 <= float(snapshot["lon"]) <= 180):
         raise CorrectionError(f"the chosen place's coordinates ({snapshot['lat']}, {snapshot['lon']}) are off the globe")
     values = dict(created_at=_now(), author=author[:100] or "analyst", scope=scope, action=action,
-                  surface_key=name_key(row.surface), article_id=row.article_id if scope != "surface" else None,
+                  surface_key=row.surface_key or name_key(row.surface),
+                  article_id=row.article_id if scope != "surface" else None,
                   start=row.start if scope == "mention" else None, end=row.end if scope == "mention" else None,
                   country=country.upper() if country else None,
                   place=json.dumps(snapshot) if snapshot else None,
@@ -77,7 +78,8 @@ def correct(conn: Connection, mention_id: int, *, action: str, place: PlaceRef |
                                        "kind": previous.kind, "country_code": previous.country_code,
                                        "lat": previous.lat, "lon": previous.lon}))
     correction_id = conn.execute(insert(corrections).values(**values)).inserted_primary_key[0]
-    return _reapply(conn, correction_id, _articles_for(conn, values))
+    articles_ = _reapply(conn, _articles_for(conn, values))
+    return Applied(correction_id, _decided_by(conn, correction_id), articles_)
 
 
 def undo(conn: Connection, correction_id: int) -> Applied:
@@ -88,8 +90,9 @@ def undo(conn: Connection, correction_id: int) -> Applied:
     if row.undone_at is not None:
         raise CorrectionError(f"correction {correction_id} was already undone")
     touched = set(conn.scalars(select(mentions.c.article_id).where(mentions.c.correction_id == correction_id)))
+    released = _decided_by(conn, correction_id)
     conn.execute(update(corrections).where(corrections.c.id == correction_id).values(undone_at=_now()))
-    return _reapply(conn, correction_id, touched)
+    return Applied(correction_id, released, _reapply(conn, touched))
 
 
 def _articles_for(conn: Connection, values: dict) -> set[int]:
@@ -99,12 +102,16 @@ def _articles_for(conn: Connection, values: dict) -> set[int]:
                             .distinct()))
 
 
-def _reapply(conn: Connection, correction_id: int, article_ids: Iterable[int]) -> Applied:
-    changed = 0
-    ids = sorted(article_ids)
+def _reapply(conn: Connection, article_ids: Iterable[int]) -> tuple[int, ...]:
+    ids = tuple(sorted(article_ids))
     for article_id in ids:
-        changed += apply_to_article(conn, article_id)
-    return Applied(correction_id, changed, tuple(ids))
+        apply_to_article(conn, article_id)
+    return ids
+
+
+def _decided_by(conn: Connection, correction_id: int) -> int:
+    """How many mentions this correction decides (not those other corrections decide)."""
+    return conn.scalar(select(func.count()).select_from(mentions).where(mentions.c.correction_id == correction_id))
 
 
 def apply_to_article(conn: Connection, article_id: int) -> int:

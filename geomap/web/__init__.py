@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         PAGE_SIZE=50,
         POPUP_PASSAGES=3,
         SECRET_KEY=secrets.token_hex(32),
+        WRITE_TOKEN=None,  # when set, every POST that changes data must carry it (GEOMAP_WRITE_TOKEN)
     )
     app.config.from_prefixed_env("GEOMAP")  # GEOMAP_TILES_URL="" turns tiles off, etc.
     if config:
@@ -39,11 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["geomap.engine"] = connect(app.config["DB_URL"])
 
-    from geomap.web import api, pages, security
+    from geomap.web import api, pages, review, security
 
     security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(review.bp)
     _register_errors(app)
     return app
 

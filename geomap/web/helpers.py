@@ -1,7 +1,10 @@
 """Small request helpers shared by the blueprints."""
 from __future__ import annotations
 
-from flask import current_app, request
+import hashlib
+import hmac
+
+from flask import abort, current_app, request, session
 from sqlalchemy.engine import Engine
 
 from geomap.query import Filters, InvalidFilter
@@ -49,3 +52,39 @@ def int_arg(name: str, *, default, low: int, high: int):
     if not low <= value <= high:
         raise InvalidFilter(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+# -- write protection ----------------------------------------------------------------
+
+_WRITE_SESSION_KEY = "write_token_ok"
+
+
+def _write_digest(token: str) -> str:
+    # What the session remembers: never the token itself (the cookie is signed, not encrypted).
+    key = str(current_app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(key, str(token).encode(), hashlib.sha256).hexdigest()
+
+
+def write_token_needed() -> bool:
+    """Whether a form that changes data must ask for the write token (one is configured and
+    this browser session has not given it yet)."""
+    expected = current_app.config.get("WRITE_TOKEN")
+    if not expected:
+        return False
+    return not hmac.compare_digest(str(session.get(_WRITE_SESSION_KEY, "")), _write_digest(expected))
+
+
+def require_write() -> None:
+    """Refuse (403) a request that changes data unless it carries the configured write token,
+    as the form field ``token`` or the ``X-Geomap-Token`` header; a browser session that gave
+    it once is remembered. Without a configured ``WRITE_TOKEN`` every write is allowed (the
+    CLI refuses to serve beyond loopback without one)."""
+    expected = current_app.config.get("WRITE_TOKEN")
+    if not expected:
+        return
+    given = request.headers.get("X-Geomap-Token") or request.form.get("token") or ""
+    if given and hmac.compare_digest(given.encode(), str(expected).encode()):
+        session[_WRITE_SESSION_KEY] = _write_digest(expected)
+        return
+    if given or write_token_needed():
+        abort(403, description="changing data on this server needs its write token")

@@ -19,7 +19,8 @@ from geomap.maps import build_map, map_parts
 from geomap.model import Article
 from geomap.query import (article_mentions, article_places, count_place_passages, date_range, get_article, get_place,
                           list_articles, place_passages)
-from geomap.web.helpers import engine, filter_query, filters_from_request, int_arg
+from geomap.review import correction_notes
+from geomap.web.helpers import engine, filter_query, filters_from_request, int_arg, require_write
 
 bp = Blueprint("pages", __name__)
 
@@ -95,11 +96,12 @@ def article_page(article_id: int):
             abort(404, description=f"no article with id {article_id}")
         found = article_mentions(conn, article_id)
         places_ = article_places(conn, article_id)
+        corrected = correction_notes(conn, article_id)
     popup = current_app.config["POPUP_PASSAGES"]
     data_url = url_for("api.places_geojson") + "?" + urlencode([("article", article_id), ("_mentions", popup)])
     small_map = map_parts(_small_map(data_url)) if places_ else None
     return render_template("article.html", article=article, paragraphs=paragraphs(article.text, found),
-                           mention_count=len(found), places=places_, map=small_map,
+                           mention_count=len(found), places=places_, map=small_map, corrected=corrected,
                            url_is_link=_is_web_url(article.url), doubtful=DOUBTFUL_MENTION,
                            map_url=url_for("pages.map_page") + "?" + urlencode([("article", article_id)]))
 
@@ -210,6 +212,7 @@ def upload():
     # Pasted text may be as large as a whole upload (Flask caps text fields at 500 kB otherwise).
     request.max_form_memory_size = current_app.config.get("MAX_CONTENT_LENGTH")
     form = request.form  # reading the body raises 413 past MAX_CONTENT_LENGTH
+    require_write()  # 403 without the write token, when the server has one
     values = {name: form.get(name, "") for name in ("text", "title", "date", "source")}
     if not _csrf_valid(form.get("csrf_token", "")):
         return _upload_form(values, "the form expired; reload the page")

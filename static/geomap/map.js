@@ -13,6 +13,15 @@
   var KIND_LABELS = {city: "town", admin1: "region", admin2: "district", region: "region", country: "country",
     continent: "continent", sea: "sea", strait: "strait", river: "river"};
   var SHOWN_PASSAGES = 3;
+  var DOUBTFUL_BELOW = 0.75;  // geomap.query.DOUBTFUL_BELOW: below it a mention needs an analyst's look
+  var DOUBT_COLOR = "#e69500";  // the amber outline of places with doubtful mentions
+
+  // Where a mention's correction form lives: /mentions/<id>/correct, beside /articles/.
+  function correctUrl(options, mentionId) {
+    var base = options.correctUrl || options.articleUrl.replace(/articles\/$/, "mentions/");
+    var back = window.location.pathname + window.location.search;
+    return base + encodeURIComponent(mentionId) + "/correct?next=" + encodeURIComponent(back);
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -40,9 +49,14 @@
       kind + (props.country_code ? " · " + props.country_code : "") + " · " + props.mention_count +
       (props.mention_count === 1 ? " mention" : " mentions") + " in " + props.article_count +
       (props.article_count === 1 ? " article" : " articles")));
+    if (props.doubtful_count > 0) {
+      box.appendChild(el("div", {"class": "gm-doubt-summary"}, "? " + props.doubtful_count +
+        (props.doubtful_count === 1 ? " mention needs" : " mentions need") + " review"));
+    }
     var list = el("ol", {"class": "gm-mentions"});
     (props.mentions || []).forEach(function (m) {
-      var item = el("li");
+      var doubtful = !m.corrected && typeof m.score === "number" && m.score < DOUBTFUL_BELOW;
+      var item = el("li", {"class": doubtful ? "gm-doubtful" : m.corrected ? "gm-corrected" : ""});
       item.appendChild(highlighted(m.passage || "", m.start, m.end));
       var source = el("div", {"class": "gm-source"});
       var link = el("a", {"href": options.articleUrl + encodeURIComponent(m.article_id) + "#mention-" +
@@ -50,6 +64,18 @@
       source.appendChild(link);
       source.appendChild(document.createTextNode(" · " + (m.published || "undated")));
       item.appendChild(source);
+      var actions = el("div", {"class": "gm-actions"});
+      if (doubtful) {
+        actions.appendChild(el("span", {"class": "gm-doubt-note", "title": "geomap is unsure which place this is"},
+          "? doubtful (score " + m.score.toFixed(2) + ")"));
+        actions.appendChild(document.createTextNode(" · "));
+      } else if (m.corrected) {
+        actions.appendChild(el("span", {"class": "gm-corrected-note"}, "corrected by an analyst"));
+        actions.appendChild(document.createTextNode(" · "));
+      }
+      actions.appendChild(el("a", {"class": "gm-correct", "href": correctUrl(options, m.mention_id),
+        "title": "choose another place for this mention"}, "correct"));
+      item.appendChild(actions);
       list.appendChild(item);
     });
     box.appendChild(list);
@@ -72,10 +98,17 @@
       ? {radius: radius, color: "#fff", weight: 1, fillColor: COLORS[p.precision], fillOpacity: 0.85}
       : {radius: radius + 6, color: COLORS[p.precision] || "#555", weight: 2, dashArray: "4 3",
          fill: true, fillOpacity: 0.08};
+    var doubtful = p.doubtful_count > 0;
+    if (doubtful) {  // an amber outline, whatever the kind: some of its mentions need review
+      style.color = DOUBT_COLOR;
+      style.weight = 3;
+      style.className = "gm-doubtful-marker";
+    }
     var m = L.circleMarker([c[1], c[0]], style);
     m.feature = feature;
     m.bindPopup(function () { return popupContent(p, options); }, {maxWidth: 380, minWidth: 260});
-    m.bindTooltip(el("span", {}, p.name + " (" + p.mention_count + ")"));
+    m.bindTooltip(el("span", {}, p.name + " (" + p.mention_count + ")" +
+      (doubtful ? " ? " + p.doubtful_count + " doubtful" : "")));
     return m;
   }
 
