@@ -5,7 +5,7 @@ into SQL text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 

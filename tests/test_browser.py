@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -66,16 +67,19 @@ def stored(tmp_path_factory, geoparser) -> dict:
     return {"db": db, "hostile_id": hostile.article_ids[0]}
 
 
-@pytest.fixture(scope="module")
-def server(stored, data_dir, tmp_path_factory):
-    """The real server (``geomap serve``) on a free port, tiles off; yields its base URL."""
+@contextmanager
+def running_server(db: Path, data_dir: Path, log_dir: Path, *, warm: tuple[str, ...] = ()):
+    """The real server (``geomap serve``) over ``db`` on a free port, tiles off; yields its base URL.
+
+    ``warm`` paths are fetched before the URL is handed out, so no page waits for a first build."""
     port = _free_port()
     env = dict(os.environ, GEOMAP_DATA_DIR=str(data_dir), GEOMAP_TILES_URL="")
     env.pop("GEOMAP_DB", None)
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    env.pop("GEOMAP_WRITE_TOKEN", None)
+    log_path = log_dir / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "geomap.cli", "serve", "--host", "127.0.0.1", "--port",
-                                 str(port), "--db", str(stored["db"])], cwd=ROOT, env=env, stdout=log,
+                                 str(port), "--db", str(db)], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,8 +96,8 @@ def server(stored, data_dir, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"geomap serve did not answer in 60 s:\n{log_path.read_text(errors='replace')}")
             time.sleep(0.2)
-        # Build the offline outlines once now, not while a page waits for them.
-        fetch(base + "/basemap/countries.geojson", timeout=300)
+        for path in ("/basemap/countries.geojson", *warm):  # build the offline outlines once now
+            fetch(base + path, timeout=300)
         yield base
     finally:
         proc.terminate()
@@ -102,6 +106,12 @@ def server(stored, data_dir, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(stored, data_dir, tmp_path_factory):
+    with running_server(stored["db"], data_dir, tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

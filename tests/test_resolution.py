@@ -11,7 +11,6 @@ import math
 
 import pytest
 
-import geomap
 from geomap.samples import sample_paths
 
 # GeoNames ids the traps resolve to.

@@ -15,15 +15,13 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Watch, _free_port, assert_inert, fetch, wait_ready
+from test_browser import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Watch, assert_inert, fetch, running_server,
+                          wait_ready)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -66,41 +64,10 @@ def stored(tmp_path_factory, geoparser) -> dict:
 
 @pytest.fixture(scope="module")
 def server(stored, data_dir, tmp_path_factory):
-    """The real server (``geomap serve``) on a free port, tiles off; yields its base URL."""
-    port = _free_port()
-    env = dict(os.environ, GEOMAP_DATA_DIR=str(data_dir), GEOMAP_TILES_URL="")
-    env.pop("GEOMAP_DB", None)
-    env.pop("GEOMAP_WRITE_TOKEN", None)
-    log_path = tmp_path_factory.mktemp("review-server") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "geomap.cli", "serve", "--host", "127.0.0.1", "--port",
-                                 str(port), "--db", str(stored["db"])], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"geomap serve exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/api/articles", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"geomap serve did not answer in 60 s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
-        fetch(base + "/basemap/countries.geojson", timeout=300)
-        fetch(base + "/api/gazetteer/search?q=Kyiv", timeout=120)  # open the gazetteer before a page waits
+    # Open the gazetteer (the search endpoint) before a page waits for it.
+    with running_server(stored["db"], data_dir, tmp_path_factory.mktemp("review-server"),
+                        warm=("/api/gazetteer/search?q=Kyiv",)) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 
 from geomap.config import Settings
 from geomap.maps import DEFAULT_TILES, DEFAULT_TILES_ATTRIBUTION

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
 from geomap.export import iter_csv, iter_geojson
-from geomap.query import InvalidFilter, list_articles
+from geomap.query import list_articles
 from geomap.web.helpers import engine, filters_from_request, int_arg
 
 bp = Blueprint("api", __name__)
