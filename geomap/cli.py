@@ -79,13 +79,7 @@ def _jsonl_documents(path: str):
     except IsADirectoryError:
         raise click.ClickException(f"{name}: is a directory") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                doc = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        for number, doc in _json_lines(handle, name):
             if not isinstance(doc, dict) or "id" not in doc or not isinstance(doc.get("text"), str):
                 raise click.ClickException(f'{name}:{number}: each line needs "id" and a string "text"')
             yield doc
@@ -256,6 +250,18 @@ def export(fmt, article, since, until, country, q, review, granularity, output, 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _json_lines(handle, name: str):
+    """(line number, value) for each non-blank line; a line that is not JSON stops with its number."""
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        yield number, value
 
 
 @main.group()
@@ -500,13 +506,7 @@ def corrections_import(file: str, author: str | None, db: str | None) -> None:
     current = {"line": 0}
 
     def records(handle):
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        for number, record in _json_lines(handle, name):
             current["line"] = number
             yield record
 
