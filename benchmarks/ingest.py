@@ -37,6 +37,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from throughput import name_pool  # the same seeded sample of gazetteer names (benchmarks/ is on sys.path)
+
 SEED = 20260103
 TARGET_INGEST_ARTICLES, TARGET_INGEST_SECONDS = 10_000, 120.0
 TARGET_EXPORT_SECONDS, TARGET_EXPORT_MB = 5.0, 300.0
@@ -67,21 +69,6 @@ def peak_mb() -> tuple[float, float]:
 
 
 # -- the corpus -----------------------------------------------------------------------
-
-def name_pool(data_dir: Path, rng: random.Random) -> dict[str, list[str]]:
-    """A fixed, seeded sample of country, admin-1 and town names from the gazetteer."""
-    conn = sqlite3.connect(f"file:{data_dir / 'gazetteer.sqlite'}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT name, kind FROM places WHERE kind IN ('country', 'admin1') "
-                            "OR (kind = 'city' AND population >= 15000) ORDER BY id").fetchall()
-    finally:
-        conn.close()
-    by_kind: dict[str, list[str]] = {}
-    for name, kind in rows:
-        by_kind.setdefault(kind, []).append(name)
-    sizes = {"country": 250, "admin1": 600, "city": 2500}
-    return {k: rng.sample(v, min(sizes[k], len(v))) for k, v in sorted(by_kind.items())}
-
 
 def templates(data_dir: Path) -> tuple[list[list], list[list]]:
     """Titles and sentences of the sample articles, as literal pieces and (surface,) slots."""
@@ -114,7 +101,7 @@ def templates(data_dir: Path) -> tuple[list[list], list[list]]:
 def write_corpus(path: Path, n: int, data_dir: Path) -> dict:
     """Write ``n`` articles as JSON Lines; return their count and text bytes."""
     rng = random.Random(SEED)
-    pool = name_pool(data_dir, rng)
+    pool = name_pool(data_dir / "gazetteer.sqlite", rng)
     titles, sentences = templates(data_dir)
     kinds, weights = ["country", "admin1", "city"], [0.35, 0.2, 0.45]
 
