@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Watch, assert_inert, fetch, running_server,
-                          wait_ready)
+from test_browser import (TIMEOUT_MS, Watch, assert_inert, fetch, running_server, wait_ready)
+from test_browser import browser  # noqa: F401  (the same chromium fixture, shared by name)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -68,19 +68,6 @@ def server(stored, data_dir, tmp_path_factory):
     with running_server(stored["db"], data_dir, tmp_path_factory.mktemp("review-server"),
                         warm=("/api/gazetteer/search?q=Kyiv",)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian chromium not installed ({CHROMIUM}): apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

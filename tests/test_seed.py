@@ -123,7 +123,7 @@ def test_demonyms_with_flag(geoparser, seed):
     """Gold demonyms (listed apart, not counted as toponyms) come out with demonyms=True."""
     gold = seed.get("demonyms") or []
     if not gold:
-        pytest.skip("the seed gold lists no demonyms")
+        pytest.skip("demonyms absent: this seed gold lists none")
     mentions = geoparser.geoparse(seed["text"], demonyms=True)
     demonyms = {(m.start, m.end): m for m in mentions if m.is_demonym}
     missing = [(d["start"], d["name"]) for d in gold if (d["start"], d["end"]) not in demonyms]
