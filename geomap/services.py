@@ -110,15 +110,13 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
     """
     summary = IngestSummary()
     started = time.monotonic()
-    failures: list[Failure] = []
 
     def articles_only() -> Iterator[Article]:
         for item in items:
             if isinstance(item, Article):
                 yield item
             else:  # a reader's error: keep it for the summary, in order
-                failures.append(Failure(item.origin, item.reason))
-                _record_failure(summary, failures[-1], on_result)
+                _record_failure(summary, Failure(item.origin, item.reason), on_result)
 
     with engine.connect() as conn:
         preferences = learned_preferences(conn)
