@@ -37,7 +37,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from throughput import name_pool  # the same seeded sample of gazetteer names (benchmarks/ is on sys.path)
+from throughput import name_pool, sample_templates  # the same seeded sample of gazetteer names (benchmarks/ is on sys.path)
 
 SEED = 20260103
 TARGET_INGEST_ARTICLES, TARGET_INGEST_SECONDS = 10_000, 120.0
@@ -73,29 +73,13 @@ def peak_mb() -> tuple[float, float]:
 def templates(data_dir: Path) -> tuple[list[list], list[list]]:
     """Titles and sentences of the sample articles, as literal pieces and (surface,) slots."""
     from gazetteer import Gazetteer
-    from geomap.passages import split_passages
     from geomap.pipeline import Geoparser
-    from geomap.samples import sample_paths
 
     gazetteer = Gazetteer.open(data_dir)
     try:
-        parser = Geoparser(gazetteer)
-        titles, sentences = [], []
-        for path in sample_paths():
-            text = path.read_text(encoding="utf-8")
-            mentions = parser.geoparse(text)
-            for p in split_passages(text):
-                if text[p.start:p.end].startswith(("Date:", "Source:")):
-                    continue
-                pieces, pos = [], p.start
-                for m in (m for m in mentions if p.start <= m.start and m.end <= p.end):
-                    pieces += [text[pos:m.start], (m.text,)]
-                    pos = m.end
-                pieces.append(text[pos:p.end])
-                (titles if p.start == 0 else sentences).append(pieces)
+        return sample_templates(Geoparser(gazetteer))
     finally:
         gazetteer.close()
-    return titles, sentences
 
 
 def write_corpus(path: Path, n: int, data_dir: Path) -> dict:

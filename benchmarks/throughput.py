@@ -54,12 +54,9 @@ def name_pool(db_path: Path, rng: random.Random) -> dict[str, list[str]]:
     return {k: rng.sample(v, min(sizes[k], len(v))) for k, v in sorted(by_kind.items())}
 
 
-def make_corpus(geoparser: Geoparser, db_path: Path, mb: float) -> list[str]:
-    rng = random.Random(SEED)
-    pool = name_pool(db_path, rng)
-    kinds, weights = ["country", "admin1", "city"], [0.35, 0.2, 0.45]
-    pick = lambda: rng.choice(pool[rng.choices(kinds, weights)[0]])
-    # Templates: each sample sentence as literal pieces with a slot (its original surface) per mention.
+def sample_templates(geoparser: Geoparser) -> tuple[list[list], list[list]]:
+    """Titles and sentences of the sample articles as literal pieces, with a slot
+    (a 1-tuple holding the original surface) where each mention was."""
     titles, sentences = [], []
     for path in sample_paths():
         text = path.read_text(encoding="utf-8")
@@ -73,6 +70,15 @@ def make_corpus(geoparser: Geoparser, db_path: Path, mb: float) -> list[str]:
                 pos = m.end
             pieces.append(text[pos:p.end])
             (titles if p.start == 0 else sentences).append(pieces)
+    return titles, sentences
+
+
+def make_corpus(geoparser: Geoparser, db_path: Path, mb: float) -> list[str]:
+    rng = random.Random(SEED)
+    pool = name_pool(db_path, rng)
+    kinds, weights = ["country", "admin1", "city"], [0.35, 0.2, 0.45]
+    pick = lambda: rng.choice(pool[rng.choices(kinds, weights)[0]])
+    titles, sentences = sample_templates(geoparser)
     fill = lambda pieces: "".join(x if isinstance(x, str) else (pick() if rng.random() < 0.7 else x[0]) for x in pieces)
     articles, total, target = [], 0, int(mb * 1_000_000)
     while total < target:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from test_browser import (TIMEOUT_MS, Watch, assert_inert, fetch, running_server, wait_ready)
-from test_browser import browser  # noqa: F401  (the same chromium fixture, shared by name)
+from test_browser import browser, watched  # noqa: F401  (the same chromium and page fixtures, shared by name)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -68,20 +68,6 @@ def server(stored, data_dir, tmp_path_factory):
     with running_server(stored["db"], data_dir, tmp_path_factory.mktemp("review-server"),
                         warm=("/api/gazetteer/search?q=Kyiv",)) as base:
         yield base
-
-
-@pytest.fixture
-def watched(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    watch = Watch(page, server)
-    try:
-        yield watch
-        page.wait_for_load_state("networkidle")
-        watch.check()
-    finally:
-        context.close()
 
 
 # -- helpers ---------------------------------------------------------------------------
