@@ -62,6 +62,16 @@ def parse_user_date(value: str) -> date:
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r} (no such day)") from None
 
 
+def parse_article_date(value: str) -> date:
+    """An article's publication date typed by a user (upload form, ``ingest --date``):
+    ``YYYY-MM-DD`` within the years ``parse_date`` accepts. A filter's bound may be far off
+    ("until 2999-12-31"); an article dated year 1 or 9999 is a typo."""
+    result = parse_user_date(value)
+    if not _MIN_YEAR <= result.year <= _MAX_YEAR:
+        raise ValueError(f"expected a date between {_MIN_YEAR}-01-01 and {_MAX_YEAR}-12-31, got {value!r}")
+    return result
+
+
 def _from_struct_time(value: time.struct_time) -> date | None:
     try:
         return date(value.tm_year, value.tm_mon, value.tm_mday)

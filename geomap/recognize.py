@@ -107,14 +107,14 @@ class Recognizer:
 
     def _judge(self, text: str, spans: list[Span]) -> list[Span]:
         persons: set[str] = set()
-        styles: dict[int, str | None] = {}
+        line: list = []  # the last line _line_style looked at: spans come in text order
         for i, span in enumerate(spans):
             prev = _PREV_WORD.search(text, max(0, span.start - _LOOKBACK), span.start)
             nxt = _NEXT_WORD.search(text[span.end:span.end + _LOOKAHEAD])
             prev_word = prev.group(1) if prev else ""
             next_word = nxt.group(1) if nxt else ""
             ev = span.evidence
-            style = _line_style(text, span.start, styles)
+            style = _line_style(text, span.start, line)
             if style or _SENTENCE_START.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("weak-capital")
             if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" and style != "upper":
@@ -240,19 +240,28 @@ def _capitalised_words(surface: str) -> bool:
                for w in _WORD.findall(surface))
 
 
-def _line_style(text: str, offset: int, cache: dict[int, str | None]) -> str | None:
+def _line_style(text: str, offset: int, last: list) -> str | None:
     """"upper" or "title" when the line holding ``offset`` is a headline (most words
-    capitalised, no closing full stop), else None; cached per line."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    if line_start not in cache:
-        line_end = text.find("\n", offset)
-        line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    capitalised, no closing full stop), else None.
+
+    ``last`` remembers the line asked about before ([start, end, style]). Offsets come in
+    text order, so the search for a line's start never goes back past the previous line:
+    searching back to the text's start each time made one long line quadratic.
+    """
+    if last and last[0] <= offset <= last[1]:
+        return last[2]
+    low = last[1] + 1 if last and last[1] < offset else 0
+    newline = text.rfind("\n", low, offset)
+    line_start = newline + 1 if newline >= 0 else low
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    style = None
+    if len(line) <= 200 and not line.endswith((".", "!", "?", ":", ";", ",")):
         words = [w for w in _WORD.findall(line) if len(w) > 3]
-        style = None
-        if len(line) <= 200 and len(words) >= 3 and not line.endswith((".", "!", "?", ":", ";", ",")):
-            if sum(w.isupper() for w in words) >= 0.6 * len(words):
-                style = "upper"
-            elif sum(w[0].isupper() for w in words) >= 0.6 * len(words):
-                style = "title"
-        cache[line_start] = style
-    return cache[line_start]
+        if len(words) >= 3 and sum(w.isupper() for w in words) >= 0.6 * len(words):
+            style = "upper"
+        elif len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+            style = "title"
+    last[:] = [line_start, line_end, style]
+    return style

@@ -33,7 +33,24 @@ class ReadWarning(UserWarning):
     """An article was read, but not perfectly (e.g. invalid UTF-8 replaced)."""
 
 
-# The format modules import ReadError from here, so they come after it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_surrogates(article: Article) -> Article:
+    """Lone surrogates ("\\ud800" in JSON, "&#xD800;" in a feed) replaced by U+FFFD, one for one
+    so offsets hold: no UTF-8 encoder (the store, lxml, a JSON writer) accepts them."""
+    for name in ("title", "text", "source", "url", "author", "origin", "external_id"):
+        value = getattr(article, name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(article, name, without_surrogates(value))
+    return article
+
+
+def without_surrogates(value: str) -> str:
+    return _SURROGATE.sub("\ufffd", value)
+
+
+# The format modules import ReadError and without_surrogates from here, so they come after them.
 from geomap.readers import feed, html, jsonl, text  # noqa: E402
 
 EXTENSIONS = {
@@ -132,13 +149,15 @@ def _parse(kind: str, content: str | bytes, origin: str, fetch: bool,
            url: str | None = None) -> Iterator[Article | ReadError]:
     try:
         if kind == "feed":
-            yield from feed.read(content, origin, fetch=fetch)
+            items = feed.read(content, origin, fetch=fetch)
         elif kind == "html":
-            yield from html.read(content, origin, url=url)
+            items = html.read(content, origin, url=url)
         elif kind == "jsonl":
-            yield from jsonl.read(content, origin)
+            items = jsonl.read(content, origin)
         else:
-            yield from text.read(content, origin)
+            items = text.read(content, origin)
+        for item in items:
+            yield _without_surrogates(item) if isinstance(item, Article) else item
     except Exception as exc:  # a parser's bug or a pathological file: report it, keep the batch going
         yield ReadError(origin, f"could not read it as {kind}: {type(exc).__name__}: {exc}")
 

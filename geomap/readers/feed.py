@@ -16,7 +16,7 @@ import feedparser
 
 from geomap.dates import parse_date
 from geomap.model import Article
-from geomap.readers import ReadError, ReadWarning
+from geomap.readers import ReadError, ReadWarning, without_surrogates
 from geomap.readers.html import extract, fetch_page, html_to_text
 
 # A DOCTYPE with an optional internal subset; quoted strings may contain "]" or ">".
@@ -53,11 +53,7 @@ def _entry(entry, origin: str, source: str | None, feed_author: str | None, fetc
         hint = "; pass --fetch to download its page" if link else ""
         return ReadError(origin, f"the entry has no text (no content or summary){hint}")
 
-    # The raw date strings first: feedparser's *_parsed values are shifted to UTC,
-    # which can move a late-evening story to the next day.
-    # dict.get: feedparser's own get() maps a missing "updated" to "published" with a warning.
-    published = next(filter(None, (parse_date(dict.get(entry, key)) for key in (
-        "published", "updated", "published_parsed", "updated_parsed"))), None)
+    published = _entry_date(entry)
     return Article(
         title=_plain(entry.get("title"), entry.get("title_detail")) or page.get("title") or text.split("\n", 1)[0],
         text=text,
@@ -69,6 +65,23 @@ def _entry(entry, origin: str, source: str | None, feed_author: str | None, fetc
         origin=origin,
         external_id=entry.get("id") or None,
     )
+
+
+def _entry_date(entry):
+    """The entry's date from its raw date strings; feedparser's *_parsed values only when
+    there is no raw string at all.
+
+    The raw strings first: feedparser's *_parsed values are shifted to UTC, which can move a
+    late-evening story to the next day, and they roll impossible dates over ("2025-02-30"
+    becomes March 2nd, month 13 next January) where no date is better than a wrong one.
+    dict.get: feedparser's own get() maps a missing "updated" to "published" with a warning.
+    """
+    for key in ("published", "updated"):
+        raw = dict.get(entry, key)
+        found = parse_date(raw) if raw is not None else parse_date(dict.get(entry, f"{key}_parsed"))
+        if found:
+            return found
+    return None
 
 
 def _entry_text(entry) -> str:
@@ -83,6 +96,7 @@ def _plain(value: str | None, detail) -> str | None:
     """Feed text constructs may be HTML or plain text; return plain text."""
     if not value or not value.strip():
         return None
+    value = without_surrogates(value)  # "&#xD800;" decodes to one, which lxml cannot encode
     if detail and detail.get("type") == "text/plain":
         return value.strip()
     return html_to_text(value) or None
@@ -92,4 +106,18 @@ def _safe_bytes(content: str | bytes) -> bytes:
     if isinstance(content, str):
         # Already decoded: say so, or an encoding="..." declaration would decode it twice.
         content = _XML_ENCODING.sub(r'\1"utf-8"', content, count=1).encode("utf-8")
-    return _DOCTYPE.sub(b"", content)
+    return _CHARREF.sub(_valid_charref, _DOCTYPE.sub(b"", content))
+
+
+# A numeric character reference, also escaped once ("&amp;#...;" inside escaped HTML content).
+_CHARREF = re.compile(rb"&(amp;)?#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _valid_charref(m: re.Match) -> bytes:
+    """The reference itself, or U+FFFD's when it names no character: feedparser's sanitizer
+    raises on "&#xD800;" (a surrogate) and "&#99999999999;" instead of skipping them."""
+    digits, base = (m.group(2), 16) if m.group(2) else (m.group(3), 10)
+    code = int(digits, base) if len(digits) <= 8 else -1
+    if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+        return m.group(0)
+    return b"&" + (m.group(1) or b"") + b"#xFFFD;"

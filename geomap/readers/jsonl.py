@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from geomap.dates import parse_date
 from geomap.model import Article
-from geomap.readers import ReadError
+from geomap.readers import ReadError, without_surrogates
 from geomap.readers.html import extract, html_to_text, looks_like_page
 
 _TITLE_LIMIT = 200  # a title defaulted from a long first line is cut at a word boundary
@@ -34,10 +34,16 @@ def _article(line: str, origin: str) -> Article:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:  # "[[[[…" nested past Python's stack: this line only, not the whole file
+        raise ValueError("not valid JSON for an article: nested too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise ValueError("not valid JSON for an article: a number is too long") from None
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
 
     text, html = record.get("text"), _string(record.get("html"))
+    if html:
+        html = without_surrogates(html)  # a JSON "\ud800" escape: lxml cannot encode it
     found: dict = {}  # what the HTML's own metadata says, under the line's explicit fields
     if isinstance(text, str) and text.strip():
         pass  # kept exactly as given: callers may hold offsets into it

@@ -82,7 +82,8 @@ def _front_matter(content: str) -> tuple[dict, str]:
     try:
         data = yaml.safe_load(m.group(1))  # safe_load: front matter is data, never objects
     except yaml.YAMLError as exc:
-        raise ValueError(f"invalid YAML front matter: {exc}") from None
+        # One line: a ReadError is printed as "origin: reason"; YAML's message spans several.
+        raise ValueError(f"invalid YAML front matter: {' '.join(str(exc).split())}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -7,9 +7,13 @@ import hmac
 from flask import abort, current_app, request, session
 from sqlalchemy.engine import Engine
 
-from geomap.query import Filters, InvalidFilter
+from geomap.query import MAX_ID, Filters, InvalidFilter
 
 FILTER_ARGS = ("article", "since", "until", "country", "q", "review")
+
+
+# The URL rule for an id in a path: a number past SQLite's 64-bit range is a plain 404, not a 500.
+ID = f"int(max={MAX_ID})"
 
 
 def engine() -> Engine:
