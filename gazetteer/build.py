@@ -3,18 +3,23 @@
 The build writes to temporary files and renames them into place only when both
 are complete, so a crash mid-build never leaves a half-built gazetteer to be
 used. A version stamp (hash of the builder's code, the curated table and the
-source package versions) lets ``Gazetteer.open`` notice a stale build.
+source package versions) lets ``Gazetteer.open`` notice a stale build, and the
+automaton's size and SHA-256 in the meta table let it notice a damaged or
+mismatched automaton (loading a corrupt one can crash the process).
+One build at a time per data directory: builds take an exclusive lock on it.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import ahocorasick
 
@@ -74,13 +79,38 @@ def code_stamp() -> str:
     return h.hexdigest()[:16]
 
 
+@contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """An exclusive lock on ``data_dir`` while the gazetteer is (re)built there."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def build(data_dir: Path | None = None, *, geonames_dir: Path | None = None, min_population: int = 500,
           progress: Progress | None = None) -> Path:
     """Build the gazetteer into ``data_dir`` and return the path of its database."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    with build_lock(data_dir):
+        return build_locked(data_dir, geonames_dir=geonames_dir, min_population=min_population, progress=progress)
+
+
+def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_population: int = 500,
+                 progress: Progress | None = None) -> Path:
+    """``build`` for a caller that already holds ``build_lock(data_dir)``."""
     say = progress or (lambda message: None)
     started = time.monotonic()
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
+    _remove_interrupted_builds(data_dir, say)
 
     if geonames_dir is not None:
         from gazetteer.sources import geonames_dump
@@ -116,6 +146,7 @@ def build(data_dir: Path | None = None, *, geonames_dir: Path | None = None, min
         "format": str(FORMAT), "stamp": code_stamp(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "sources": json.dumps(sources), "min_population": str(min_population), "counts": json.dumps(counts),
         "build_seconds": f"{time.monotonic() - started:.1f}",
+        "automaton_size": str(auto_tmp.stat().st_size), "automaton_sha256": file_digest(auto_tmp),
     }
     with sqlite3.connect(db_tmp) as conn:
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -125,6 +156,13 @@ def build(data_dir: Path | None = None, *, geonames_dir: Path | None = None, min
     os.replace(db_tmp, data_dir / DB_NAME)
     say(f"built {counts['places']:,} places, {counts['names']:,} names in {time.monotonic() - started:.1f}s")
     return data_dir / DB_NAME
+
+
+def _remove_interrupted_builds(data_dir: Path, say: Progress) -> None:
+    """Delete the temporary files of builds that died (this one holds the lock, so no other is running)."""
+    for stale in sorted(data_dir.glob(f"{DB_NAME}.*.tmp")) + sorted(data_dir.glob(f"{AUTOMATON_NAME}.*.tmp")):
+        say(f"removing {stale.name}, left by an interrupted build")
+        stale.unlink(missing_ok=True)
 
 
 def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:

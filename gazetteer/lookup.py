@@ -1,10 +1,8 @@
 """Opening a built gazetteer and looking places up in it."""
 from __future__ import annotations
 
-import fcntl
 import json
 import sqlite3
-from contextlib import contextmanager
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -41,21 +39,28 @@ class Gazetteer:
     def open(cls, data_dir: Path | None = None, *, build_if_missing: bool = True,
              progress: Callable[[str], None] | None = None) -> "Gazetteer":
         """Open the gazetteer in ``data_dir`` (default ``GEOMAP_DATA_DIR``), building it
-        first when it is missing or was built by different code or data."""
+        first when it is missing, damaged, or was built by different code or data."""
         data_dir = Path(data_dir) if data_dir else _build.default_data_dir()
         db_path = data_dir / _build.DB_NAME
         problem = _check(db_path, data_dir / _build.AUTOMATON_NAME)
         if problem:
             if not build_if_missing:
                 raise GazetteerError(f"{problem}; run `geomap gazetteer build`")
-            with _build_lock(data_dir):
+            with _build.build_lock(data_dir):
                 # Another process may have built it while this one waited for the lock.
-                if _check(db_path, data_dir / _build.AUTOMATON_NAME):
-                    previous = _dump_source(db_path) if db_path.exists() else None
+                problem = _check(db_path, data_dir / _build.AUTOMATON_NAME)
+                if problem:
+                    if progress and db_path.exists():  # say why a build that exists is not used
+                        progress(f"{problem}: rebuilding it")
+                    dump_dir, min_population = _previous_build(db_path)
                     try:
-                        _build.build(data_dir, geonames_dir=previous, progress=progress)
+                        _build.build_locked(data_dir, geonames_dir=dump_dir, min_population=min_population,
+                                            progress=progress)
                     except Exception as exc:  # surface a clear message, keep the cause
                         raise GazetteerError(f"could not build the gazetteer in {data_dir}: {exc}") from exc
+                    problem = _check(db_path, data_dir / _build.AUTOMATON_NAME)
+                    if problem:
+                        raise GazetteerError(f"the gazetteer just built in {data_dir} fails its check: {problem}")
         return cls(db_path)
 
     # -- lookups -------------------------------------------------------------
@@ -135,26 +140,22 @@ class Gazetteer:
         self._conn.close()
 
 
-@contextmanager
-def _build_lock(data_dir: Path):
-    """An exclusive lock on the data directory while the gazetteer is (re)built."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _prefixed(alias: str) -> str:
     return ", ".join(f"{alias}.{c.strip()}" for c in _PLACE_COLUMNS.split(","))
 
 
 def _check(db_path: Path, automaton_path: Path) -> str | None:
-    """Why the build at ``db_path`` cannot be used as it is, or None when it can."""
+    """Why the build at ``db_path`` cannot be used as it is, or None when it can.
+
+    Cheap checks always (the database's size against its header, its meta table, the
+    version stamp, the automaton's size); the expensive ones (PRAGMA quick_check and the
+    automaton's SHA-256, ~0.3 s for the default build) once per process and build.
+    """
     if not db_path.exists() or not automaton_path.exists():
         return f"no gazetteer built in {db_path.parent}"
+    problem = _check_sqlite_file(db_path)
+    if problem:
+        return problem
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
@@ -165,18 +166,69 @@ def _check(db_path: Path, automaton_path: Path) -> str | None:
         return f"gazetteer database {db_path} is unreadable ({exc})"
     if meta.get("stamp") != _build.code_stamp():
         return "gazetteer was built by a different version"
+    if "automaton_sha256" not in meta:
+        return "gazetteer was built by a different version (no automaton checksum)"
+    size = automaton_path.stat().st_size
+    if str(size) != meta.get("automaton_size"):
+        return (f"gazetteer automaton {automaton_path} is damaged or from another build "
+                f"({size:,} bytes, expected {meta.get('automaton_size')})")
+    return _verify_contents(db_path, automaton_path, meta["automaton_sha256"])
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_verified: set[tuple] = set()  # (path, inode, size, mtime) of builds this process has checked in full
+
+
+def _check_sqlite_file(db_path: Path) -> str | None:
+    """A truncated or overwritten database file, from its 100-byte header alone."""
+    with open(db_path, "rb") as handle:
+        header = handle.read(100)
+    size = db_path.stat().st_size
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return f"gazetteer database {db_path} is not a SQLite database (damaged or overwritten)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    # The header's page count is only trustworthy when its "valid-for" counter matches.
+    pages = int.from_bytes(header[28:32], "big") if header[92:96] == header[24:28] else 0
+    if page_size < 512 or size % page_size or (pages and pages * page_size != size):
+        return f"gazetteer database {db_path} is truncated or damaged ({size:,} bytes, header says {pages} pages)"
     return None
 
 
-def _dump_source(db_path: Path) -> Path | None:
-    """The GeoNames dump directory a previous build used, so a rebuild keeps using it."""
+def _verify_contents(db_path: Path, automaton_path: Path, digest: str) -> str | None:
+    identity = tuple((str(p), s.st_ino, s.st_size, s.st_mtime_ns)
+                     for p, s in ((db_path, db_path.stat()), (automaton_path, automaton_path.stat())))
+    if identity in _verified:
+        return None
+    if _build.file_digest(automaton_path) != digest:
+        return f"gazetteer automaton {automaton_path} is damaged (its SHA-256 differs from the build's)"
     try:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
-            sources = json.loads(dict(conn.execute("SELECT k, v FROM meta")).get("sources", "{}"))
+            result = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, ValueError):
-        return None
-    path = sources.get("geonames_dump")
-    return Path(path) if path and Path(path).is_dir() else None
+    except sqlite3.DatabaseError as exc:
+        result = [(str(exc),)]
+    if result != [("ok",)]:
+        lines = [line for row in result for line in str(row[0]).splitlines() if line and not line.startswith("***")]
+        return f"gazetteer database {db_path} is damaged (quick_check: {(lines or ['not ok'])[0]})"
+    _verified.add(identity)
+    return None
+
+
+def _previous_build(db_path: Path) -> tuple[Path | None, int]:
+    """What a previous build was made from (its GeoNames dump directory, its smallest town),
+    so a rebuild makes the same gazetteer; the defaults when it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            meta = dict(conn.execute("SELECT k, v FROM meta"))
+        finally:
+            conn.close()
+        sources = json.loads(meta.get("sources", "{}"))
+        min_population = int(meta.get("min_population", 500))
+    except (sqlite3.DatabaseError, ValueError, AttributeError):
+        return None, 500
+    path = sources.get("geonames_dump") if isinstance(sources, dict) else None
+    return (Path(path) if path and Path(path).is_dir() else None), min_population

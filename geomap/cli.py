@@ -1,6 +1,7 @@
 """The ``geomap`` command line."""
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -25,7 +26,33 @@ def _geoparser():
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group()
+class _StoreErrorsCommand(click.Command):
+    """A command whose database failures (disk full, read-only, locked, not a database)
+    end in one line naming the database, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import DBAPIError
+
+        from geomap.store import StoreError, describe_error
+
+        try:
+            return super().invoke(ctx)
+        except (StoreError, DBAPIError) as exc:
+            raise click.ClickException(describe_error(exc, _db_url(ctx.params.get("db")))) from exc
+
+
+class _Group(click.Group):
+    command_class = _StoreErrorsCommand
+    group_class = type  # subgroups (gazetteer, corrections) are _Groups too
+
+
+def _db_url(db: str | None) -> str:
+    from geomap.config import Settings
+
+    return Settings.from_env(db=db).db_url
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="geomap")
 def main() -> None:
     """geomap: find the places news articles mention and map them."""
@@ -73,7 +100,9 @@ def _jsonl_documents(path: str):
     """Yield {"id", "text"} objects from a JSON Lines file, failing clearly on a bad line."""
     name = "<stdin>" if path == "-" else path
     try:
-        handle = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
+        # Invalid UTF-8 is replaced (U+FFFD), from a file or stdin alike, never a traceback.
+        handle = (io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") if path == "-"
+                  else open(path, encoding="utf-8", errors="replace"))
     except FileNotFoundError:
         raise click.ClickException(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -93,15 +122,26 @@ db_option = click.option("--db", envvar="GEOMAP_DB", help="Database path or URL 
 
 def _engine(db: str | None):
     from geomap.config import Settings
-    from geomap.store import StoreError, connect
+    from geomap.store import connect, describe_error
 
     settings = Settings.from_env(db=db)
     try:
         return connect(settings.db_url)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except Exception as exc:  # an unreadable file, a bad URL: say which, never a traceback
-        raise click.ClickException(f"cannot open the database {settings.db_url}: {exc}") from exc
+    except Exception as exc:  # an unreadable file, a read-only or full disk, a bad URL: say which, never a traceback
+        raise click.ClickException(describe_error(exc, settings.db_url)) from exc
+
+
+def _writable_engine(db: str | None):
+    """``_engine``, failing at once (before the gazetteer loads) when the database cannot be written."""
+    from geomap.store import describe_error, writing
+
+    engine = _engine(db)
+    try:
+        with writing(engine):
+            pass
+    except Exception as exc:
+        raise click.ClickException(describe_error(exc, str(engine.url))) from exc
+    return engine
 
 
 def _filters(article=(), since=None, until=None, country=None, q=None, review=None):
@@ -143,18 +183,18 @@ def ingest(paths: tuple[str, ...], date_override: str | None, update: bool, work
 
     from tqdm import tqdm
 
-    from geomap.dates import parse_user_date
+    from geomap.dates import parse_article_date
     from geomap.readers import iter_articles
-    from geomap.services import ingest as ingest_articles
+    from geomap.services import IngestInterrupted, ingest as ingest_articles
 
     try:
-        override = parse_user_date(date_override) if date_override else None
+        override = parse_article_date(date_override) if date_override else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--date") from exc
     if workers is None:
         single = len(paths) == 1 and paths[0] != "-" and Path(paths[0]).is_file()
         workers = 1 if single else min(os.cpu_count() or 1, 4)
-    engine = _engine(db)
+    engine = _writable_engine(db)
     _geoparser_ready()
     bar = tqdm(desc="ingest", unit=" articles", disable=None, file=sys.stderr)
 
@@ -163,8 +203,16 @@ def ingest(paths: tuple[str, ...], date_override: str | None, update: bool, work
         if status == "failed":
             bar.write(f"failed: {origin}", file=sys.stderr)
 
-    summary = ingest_articles(engine, iter_articles(paths, fetch=fetch, date_override=override), workers=workers,
-                              replace=update, on_result=on_result)
+    try:
+        summary = ingest_articles(engine, iter_articles(paths, fetch=fetch, date_override=override),
+                                  workers=workers, replace=update, on_result=on_result)
+    except IngestInterrupted as exc:
+        bar.close()
+        done = exc.summary
+        kept = "" if not done.articles else (
+            f" (stopped after {done.added} added, {done.updated} updated, {done.unchanged} unchanged: those stay "
+            "stored, and running the same command again stores the rest)")
+        raise click.ClickException(f"{exc}{kept}") from exc
     bar.close()
     for failure in summary.failures:
         click.echo(f"error: {failure.origin}: {failure.reason}", err=True)
@@ -195,7 +243,7 @@ def reprocess(article: tuple[str, ...], workers: int, db: str | None) -> None:
     from geomap.services import reprocess as reprocess_articles
 
     filters = _filters(article=article)
-    engine = _engine(db)
+    engine = _writable_engine(db)
     _geoparser_ready()
     summary = reprocess_articles(engine, article_ids=filters.article_ids, workers=workers)
     click.echo(f"reprocessed {summary.updated} article(s): {summary.mentions} mentions of "
@@ -261,6 +309,9 @@ def _json_lines(handle, name: str):
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"{name}:{number}: not valid JSON ({exc.msg})") from None
+        except (RecursionError, ValueError) as exc:  # nested too deep, a number too long to convert
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            raise click.ClickException(f"{name}:{number}: not valid JSON ({reason})") from None
         yield number, value
 
 
@@ -318,15 +369,17 @@ def gazetteer_info(data_dir: Path | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Threads per process.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port: one uses one core (rate limits count per process).")
 @click.option("--write-token", envvar="GEOMAP_WRITE_TOKEN", default=None,
               help="Token that requests changing data (corrections, uploads) must carry; required when HOST is "
                    "not loopback (default: GEOMAP_WRITE_TOKEN).")
 @db_option
-def serve(host: str, port: int, threads: int, write_token: str | None, db: str | None) -> None:
+def serve(host: str, port: int, threads: int, processes: int, write_token: str | None, db: str | None) -> None:
     """Serve the map and the API on a production WSGI server (waitress)."""
     _check_exposure(host, write_token)  # before anything opens or binds
-    _serve(db, host, port, threads, write_token=write_token)
+    _serve(db, host, port, threads, write_token=write_token, processes=processes)
 
 
 def _is_loopback(host: str) -> bool:
@@ -348,20 +401,39 @@ def _check_exposure(host: str, write_token: str | None) -> None:
                                    "(--write-token or GEOMAP_WRITE_TOKEN)")
 
 
-def _serve(db: str | None, host: str, port: int, threads: int, *, write_token: str | None = None) -> None:
+def _load_geoparser() -> None:
+    """Load the gazetteer and its automaton before serving (uploads geoparse with them), so
+    the first upload does not hold up every request its process is serving."""
+    from geomap.pipeline import default_geoparser
+
+    default_geoparser().geoparse("Kyiv")
+
+
+def _serve(db: str | None, host: str, port: int, threads: int, *, write_token: str | None = None,
+           processes: int = 1) -> None:
     import os
 
     write_token = write_token or os.environ.get("GEOMAP_WRITE_TOKEN") or None
     _check_exposure(host, write_token)
 
-    from waitress import serve as waitress_serve
-
     from geomap.config import Settings
-    from geomap.web import create_app
+    from geomap.web import ConfigError, create_app
+    from geomap.web.server import serve as serve_app
 
-    app = create_app({"DB_URL": Settings.from_env(db=db).db_url, "WRITE_TOKEN": write_token})
-    click.echo(f"geomap: serving the map at http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="geomap")
+    config = {"DB_URL": Settings.from_env(db=db).db_url, "WRITE_TOKEN": write_token}
+    _geoparser_ready()  # built here, once, with progress, before any server process loads it
+    if processes > 1 and not os.environ.get("GEOMAP_SECRET_KEY"):
+        import secrets
+
+        # One key for all processes: a form's session cookie signed by one must pass in another.
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    try:
+        serve_app(lambda: create_app(config), host=host, port=port, threads=threads, processes=processes,
+                  prepare=_load_geoparser, announce=click.echo)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @main.command()
@@ -456,9 +528,10 @@ def _describe_target(record: dict) -> str:
 def corrections_undo(correction_id: int, db: str | None) -> None:
     """Withdraw a correction; the mentions it decided go back to what else applies."""
     from geomap.corrections import CorrectionError, undo
+    from geomap.store import writing
 
     try:
-        with _engine(db).begin() as conn:
+        with writing(_engine(db)) as conn:
             applied = undo(conn, correction_id)
     except CorrectionError as exc:
         raise click.ClickException(str(exc)) from None
@@ -498,6 +571,7 @@ def corrections_import(file: str, author: str | None, db: str | None) -> None:
     import re
 
     from geomap.corrections import CorrectionError, import_corrections
+    from geomap.store import writing
 
     name = "<stdin>" if file == "-" else file
     if file != "-" and not Path(file).is_file():
@@ -512,7 +586,7 @@ def corrections_import(file: str, author: str | None, db: str | None) -> None:
 
     handle = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")
     try:
-        with handle, engine.begin() as conn:
+        with handle, writing(engine) as conn:
             added, skipped = import_corrections(conn, records(handle), author=author or None)
     except CorrectionError as exc:  # numbered by record: name the file's line instead
         message = re.sub(r"^line \d+: ", "", str(exc))
@@ -537,7 +611,7 @@ def correct(mention_id: int, place_key: str | None, geonameid: int | None, not_a
     from sqlalchemy import select
 
     from geomap.corrections import CorrectionError, correct as correct_mention
-    from geomap.store import mentions
+    from geomap.store import mentions, writing
 
     if sum([place_key is not None, geonameid is not None, not_a_place]) != 1:
         raise click.UsageError("give exactly one of --place-key, --geonameid or --not-a-place")
@@ -557,7 +631,7 @@ def correct(mention_id: int, place_key: str | None, geonameid: int | None, not_a
     if not not_a_place:
         snapshot = _place_for(surface, place_key, geonameid)
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             applied = correct_mention(conn, mention_id, action="not_place" if not_a_place else "place",
                                       place=snapshot, scope=scope, country=country, author=author)
     except CorrectionError as exc:

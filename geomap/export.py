@@ -8,12 +8,16 @@ import json
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Connection, Engine, Row
 
 from geomap.query import Filters, iter_mentions, iter_places
+from geomap.store import snapshot
 
 GRANULARITIES = ("place", "mention")
 _CHUNK = 64_000
+# One encoder for every feature: json.dumps(..., ensure_ascii=False) builds a new one per call,
+# which costs more than encoding a small feature.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 CSV_COLUMNS = ["article_id", "article_title", "published", "article_url", "passage", "surface", "start", "end",
                "place_id", "place_name", "kind", "country_code", "geonameid", "lat", "lon", "score", "precision",
                "corrected", "automatic_place_id"]
@@ -24,7 +28,7 @@ def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place"
     """A FeatureCollection, as text chunks: one Point per place (or per mention).
 
     ``mentions_per_place`` keeps only each place's newest mentions in its list
-    (``mention_count`` still counts them all): the map needs a few per popup.
+    (``mention_count`` still counts them all); 0 leaves the list out.
     """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
@@ -46,10 +50,18 @@ def iter_geojson(engine: Engine, filters: Filters, *, granularity: str = "place"
 
 def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iterator[str]:
     # Two ordered streams merged on place id: the aggregates, then that place's mentions.
-    with engine.connect() as place_conn, engine.connect() as mention_conn:
-        mention_rows = iter_mentions(mention_conn, filters, order="place", per_place=limit)
+    # One snapshot for both, so a place's count agrees with the mentions listed under it
+    # even while an ingest commits between the two queries.
+    with snapshot(engine) as conn:
+        # No mentions wanted (the map loads a popup's on demand): skip their query entirely.
+        mention_rows = iter(()) if limit == 0 else iter_mentions(conn, filters, order="place", per_place=limit)
         pending = next(mention_rows, None)
-        for place in iter_places(place_conn, filters):
+        for place in iter_places(conn, filters):
+            refs = []
+            while pending is not None and pending.place_id == place.place_id:
+                if limit is None or len(refs) < limit:
+                    refs.append(_mention_ref(pending))
+                pending = next(mention_rows, None)
             properties = {
                 "place_id": place.place_id, "geonameid": place.geonameid, "name": place.name,
                 "country_code": place.country_code, "kind": place.kind, "precision": place.precision,
@@ -57,18 +69,9 @@ def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iter
                 "first_date": _iso(place.first_date), "last_date": _iso(place.last_date),
                 "doubtful_count": int(place.doubtful_count or 0), "corrected_count": int(place.corrected_count or 0),
             }
-            head = json.dumps({"type": "Feature", "geometry": _point(place.lon, place.lat),
-                               "properties": properties}, ensure_ascii=False)
-            # Open the properties object again to stream its "mentions" list into it.
-            parts = [head[:-2], ', "mentions": [']
-            written = 0
-            while pending is not None and pending.place_id == place.place_id:
-                if limit is None or written < limit:
-                    parts.append(("" if not written else ", ") + json.dumps(_mention_ref(pending), ensure_ascii=False))
-                    written += 1
-                pending = next(mention_rows, None)
-            parts.append("]}}")
-            yield "".join(parts)
+            if limit != 0:  # with none asked for, no list at all: the map then fetches a popup's own
+                properties["mentions"] = refs
+            yield _encode({"type": "Feature", "geometry": _point(place.lon, place.lat), "properties": properties})
 
 
 def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
@@ -79,8 +82,14 @@ def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
                 "country_code": row.country_code, "kind": row.kind, "precision": row.precision,
                 **_mention_ref(row),
             }
-            yield json.dumps({"type": "Feature", "geometry": _point(row.lon, row.lat), "properties": properties},
-                             ensure_ascii=False)
+            yield _encode({"type": "Feature", "geometry": _point(row.lon, row.lat), "properties": properties})
+
+
+def place_mention_refs(conn: Connection, place_id: int, filters: Filters, *, limit: int) -> list[dict]:
+    """One place's newest mentions under ``filters``, as a map popup lists them (the same
+    objects as the "mentions" of a place feature)."""
+    rows = iter_mentions(conn, filters, order="place", place_id=place_id, limit=limit)
+    return [_mention_ref(row) for row in rows]
 
 
 def _mention_ref(row: Row) -> dict:

@@ -13,7 +13,9 @@ from sqlalchemy.engine import Engine
 
 from geomap.corrections import apply_to_article, learned_preferences
 from geomap.model import Article, Mention, Passage
-from geomap.store import articles, replace_geoparse, save_article
+from geomap.procs import die_with_parent
+from geomap.store import (StoreError, articles, describe_error, is_store_failure, refresh_statistics, replace_geoparse,
+                          save_article, writing)
 
 Parsed = tuple[Article, list[Mention], list[Passage]]
 _WINDOW_PER_WORKER = 32
@@ -54,10 +56,17 @@ _worker_parser = None
 def _init_worker(data_dir: str | None, preferences: dict[str, str] | None = None) -> None:
     """Load the gazetteer once per worker process."""
     global _worker_parser
+    _die_with_parent()
     from gazetteer import Gazetteer
     from geomap.pipeline import Geoparser
 
     _worker_parser = Geoparser(Gazetteer.open(Path(data_dir) if data_dir else None), preferences=preferences)
+
+
+def _die_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        die_with_parent(parent.pid)
 
 
 def _parse_in_worker(article: Article) -> Parsed | Failure:
@@ -120,29 +129,46 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
 
     with engine.connect() as conn:
         preferences = learned_preferences(conn)
-    for result in geoparse_all(articles_only(), workers=workers, data_dir=data_dir, parser=parser,
-                               preferences=preferences):
-        if isinstance(result, Failure):
-            _record_failure(summary, result, on_result)
-            continue
-        article, found, passages = result
-        try:
-            with engine.begin() as conn:
-                saved = save_article(conn, article, found, passages, replace=replace)
-                if saved.status != "unchanged":
-                    apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
-        except Exception as exc:  # the transaction rolled back: nothing of this article is stored
-            _record_failure(summary, Failure(article.origin or article.title, f"could not store: {exc}"), on_result)
-            continue
-        setattr(summary, saved.status, getattr(summary, saved.status) + 1)
-        if saved.status != "unchanged":
-            summary.mentions += saved.mentions
-            summary.place_ids.update(m.place.key for m in found)
-        summary.article_ids.append(saved.article_id)
-        if on_result:
-            on_result(saved.status, article.origin or article.title)
-    summary.seconds = time.monotonic() - started
+    results = geoparse_all(articles_only(), workers=workers, data_dir=data_dir, parser=parser,
+                           preferences=preferences)
+    try:
+        for result in results:
+            if isinstance(result, Failure):
+                _record_failure(summary, result, on_result)
+                continue
+            article, found, passages = result
+            try:
+                with writing(engine) as conn:
+                    saved = save_article(conn, article, found, passages, replace=replace)
+                    if saved.status != "unchanged":
+                        apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
+            except Exception as exc:  # the transaction rolled back: nothing of this article is stored
+                if is_store_failure(exc):  # disk full, read-only, damaged: every later article would fail too
+                    raise IngestInterrupted(describe_error(exc, str(engine.url)), summary) from exc
+                _record_failure(summary, Failure(article.origin or article.title, f"could not store: {exc}"),
+                                on_result)
+                continue
+            setattr(summary, saved.status, getattr(summary, saved.status) + 1)
+            if saved.status != "unchanged":
+                summary.mentions += saved.mentions
+                summary.place_ids.update(m.place.key for m in found)
+            summary.article_ids.append(saved.article_id)
+            if on_result:
+                on_result(saved.status, article.origin or article.title)
+    finally:
+        results.close()  # stop the worker processes now, not when the generator is collected
+        summary.seconds = time.monotonic() - started
+    if summary.added or summary.updated:
+        refresh_statistics(engine)  # sampled: a few milliseconds, even after a one-article upload
     return summary
+
+
+class IngestInterrupted(StoreError):
+    """The database failed mid-batch; what was committed before stays, ``summary`` counts it."""
+
+    def __init__(self, message: str, summary: IngestSummary):
+        super().__init__(message)
+        self.summary = summary
 
 
 def _record_failure(summary: IngestSummary, failure: Failure, on_result) -> None:
@@ -178,7 +204,7 @@ def reprocess(engine: Engine, *, article_ids: Iterable[int] = (), workers: int =
             continue
         article, found, passages = result
         article_id = int(article.origin)
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             replace_geoparse(conn, article_id, article.text, found, passages)
             apply_to_article(conn, article_id)
         summary.updated += 1
@@ -188,4 +214,5 @@ def reprocess(engine: Engine, *, article_ids: Iterable[int] = (), workers: int =
         if on_result:
             on_result("updated", f"article {article_id}")
     summary.seconds = time.monotonic() - started
+    refresh_statistics(engine)
     return summary
