@@ -142,13 +142,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path, data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(db_path: Path, data_dir: Path, log_path: Path, *, threads: int | None = None,
+                 processes: int = 1, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``geomap serve`` on a free loopback port (tiles off), once it answers; ``env`` adds to
+    the environment (benchmarks/load.py turns the write rate limit off with it)."""
     port = free_port()
-    env = dict(os.environ, GEOMAP_DATA_DIR=str(data_dir), GEOMAP_TILES_URL="")
+    env = {**os.environ, "GEOMAP_DATA_DIR": str(data_dir), "GEOMAP_TILES_URL": "", **(env or {})}
     env.pop("GEOMAP_DB", None)
     log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "geomap.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", str(db_path)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "geomap.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--db", str(db_path), "--processes", str(processes)] + (["--threads", str(threads)] if threads else [])
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -57,14 +57,20 @@ class PlacesLayer(MacroElement):
 
 def build_map(*, data_url: str, outlines_url: str, tiles_url: str | None, tiles_attribution: str,
               place_url: str, article_url: str, location=(30.0, 20.0), zoom: int = 3, fit: bool = True,
-              height: str = "100%", focus: int | None = None) -> LocalMap:
-    """The map: offline country outlines underneath, tiles when reachable, our places on top."""
+              height: str = "100%", focus: int | None = None, mentions_url: str | None = None,
+              popup_size: int = 3) -> LocalMap:
+    """The map: offline country outlines underneath, tiles when reachable, our places on top.
+
+    ``mentions_url`` (``.../places/``): popups fetch their place's passages from
+    ``<mentions_url><id>/mentions.json`` when they open, for data that does not carry them.
+    """
     m = LocalMap(location=list(location), zoom_start=zoom, tiles=None, control_scale=True, height=height,
                  prefer_canvas=False, attribution_control=True)
     m.add_child(PlacesLayer({
         "dataUrl": data_url, "outlinesUrl": outlines_url, "tilesUrl": tiles_url or None,
         "tilesAttribution": tiles_attribution, "credits": f"{GEONAMES_CREDIT} | {OUTLINES_CREDIT}",
         "placeUrl": place_url, "articleUrl": article_url, "fit": fit, "focus": focus,
+        "mentionsUrl": mentions_url, "popupSize": popup_size,
     }))
     return m
 

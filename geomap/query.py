@@ -17,6 +17,9 @@ from geomap.dates import parse_user_date
 from geomap.store import articles, mentions, passages, places
 
 
+# SQLite's INTEGER is signed 64-bit: a larger id from a URL would raise OverflowError (a 500).
+MAX_ID = 2**63 - 1
+
 # A mention whose chosen place has less than this probability is doubtful: worth an analyst's look.
 DOUBTFUL_BELOW = 0.75
 
@@ -46,6 +49,8 @@ class Filters:
                 raise InvalidFilter(f"article must be an article id (a whole number), got {value!r}") from None
             if number < 1:
                 raise InvalidFilter(f"article must be a positive id, got {value!r}")
+            if number > MAX_ID:
+                raise InvalidFilter(f"article must be an id of at most {MAX_ID}, got {value!r}")
             ids.append(number)
         since_date, until_date = _date("since", since), _date("until", until)
         if since_date and until_date and since_date > until_date:
@@ -89,7 +94,10 @@ class Filters:
         if self.q:
             # Folded like the gazetteer's keys on both sides: "orebro" and "Örebro" both find Örebro.
             folded = name_key(self.q)  # letters and digits only: nothing left to escape
-            where.append(places.c.search_name.like(f"%{folded}%") if folded else false())
+            # As a set of place ids: the LIKE then runs once per place, not once per mention
+            # (the planner cannot use an index for a %...% pattern either way).
+            where.append(mentions.c.place_id.in_(select(places.c.id).where(places.c.search_name.like(f"%{folded}%")))
+                         if folded else false())
         return where
 
     def describe(self) -> str:
@@ -132,18 +140,19 @@ def _date(name: str, value: str | date | None) -> date | None:
         raise InvalidFilter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-_MENTION_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) \
-    .join(places, mentions.c.place_id == places.c.id) \
-    .outerjoin(passages, mentions.c.passage_id == passages.c.id)
+_PLACE_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) \
+    .join(places, mentions.c.place_id == places.c.id)
+_MENTION_JOIN = _PLACE_JOIN.outerjoin(passages, mentions.c.passage_id == passages.c.id)
 
 
 def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", per_place: int | None = None,
-                  batch: int = 1000) -> Iterator[Row]:
+                  place_id: int | None = None, limit: int | None = None, batch: int = 1000) -> Iterator[Row]:
     """Every mention under ``filters`` with its article, passage and place, streamed.
 
     ``order="place"`` groups by place (newest article first within a place);
     ``order="article"`` follows articles and their text. ``per_place`` keeps only
-    each place's newest mentions, ranked in SQL so the rest are never read.
+    each place's newest mentions, ranked in SQL so the rest are never read;
+    ``place_id`` keeps one place's, ``limit`` the first so many.
     """
     newest_first = (articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start)
     ordering = {"place": (places.c.id, *newest_first), "article": (articles.c.id, mentions.c.start)}[order]
@@ -160,8 +169,12 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", p
     if per_place is not None:
         ranked = select(mentions.c.id.label("mention_id"), func.row_number().over(
             partition_by=mentions.c.place_id, order_by=newest_first).label("rank")) \
-            .select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).subquery()
+            .select_from(_PLACE_JOIN).where(and_(True, *filters.clauses())).subquery()
         query = query.where(mentions.c.id.in_(select(ranked.c.mention_id).where(ranked.c.rank <= per_place)))
+    if place_id is not None:
+        query = query.where(mentions.c.place_id == place_id)
+    if limit is not None:
+        query = query.limit(_bounded(limit))
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
     yield from result
 
@@ -177,7 +190,7 @@ def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
         func.sum(case((and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)), 1), else_=0))
         .label("doubtful_count"),
         func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
-    ).select_from(_MENTION_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
+    ).select_from(_PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
     yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
 
 
@@ -194,12 +207,19 @@ def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int 
                    func.coalesce(counted.c.place_count, 0).label("place_count")) \
         .select_from(articles.outerjoin(counted, counted.c.article_id == articles.c.id)) \
         .where(and_(True, *filters.article_clauses())) \
-        .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
+        .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(_bounded(offset))
     if filters.country or filters.q or filters.review:
         query = query.where(counted.c.mention_count > 0)
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(_bounded(limit))
     return list(conn.execute(query))
+
+
+def article_choices(conn: Connection, *, limit: int) -> list[Row]:
+    """The newest articles' id, date and title, for a picker (no counts: those cost a scan)."""
+    return list(conn.execute(select(articles.c.id, articles.c.title, articles.c.published)
+                             .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc())
+                             .limit(_bounded(limit))))
 
 
 def date_range(conn: Connection) -> tuple[date | None, date | None]:
@@ -266,10 +286,15 @@ def place_passages(conn: Connection, place_id: int, filters: Filters = Filters()
         passages.c.start.label("passage_start"), passages.c.text.label("passage"),
     ).select_from(_MENTION_JOIN).where(and_(places.c.id == place_id, *filters.clauses())) \
         .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc(), mentions.c.start) \
-        .offset(offset)
+        .offset(_bounded(offset))
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(_bounded(limit))
     return list(conn.execute(query))
+
+
+def _bounded(number: int) -> int:
+    """A LIMIT or OFFSET SQLite can take: past 2**63 - 1 it raises OverflowError; that many rows never exist."""
+    return max(0, min(int(number), MAX_ID))
 
 
 def count_place_passages(conn: Connection, place_id: int, filters: Filters = Filters()) -> int:

@@ -315,6 +315,34 @@ def test_geojson_round_trips_hostile_text(client, seeded):
         assert m["passage"][m["start"]:m["end"]] == m["surface"]
 
 
+def test_map_points_carry_no_passages_and_a_popup_fetches_its_own(client, seeded):
+    """The map asks for points only (_mentions=0); a popup then asks for its place's newest
+    passages under the same filters, the same objects a feature's "mentions" would hold."""
+    page = client.get("/").get_data(as_text=True).replace("\\u0026", "&")
+    assert "_mentions=0" in page and '"mentionsUrl": "/api/places/"' in page
+    points = json.loads(client.get("/api/places.geojson?_mentions=0").get_data(as_text=True))
+    assert points["features"] and all("mentions" not in f["properties"] for f in points["features"])
+
+    kyiv = seeded["places"]["Kyiv"]
+    embedded = json.loads(client.get(f"/api/places.geojson?q=Kyiv&_mentions=2").get_data(as_text=True))
+    [feature] = [f for f in embedded["features"] if f["properties"]["place_id"] == kyiv]
+    popup = client.get(f"/api/places/{kyiv}/mentions.json?q=Kyiv&_size=2").get_json()
+    assert popup["ok"] and popup["place_id"] == kyiv
+    assert popup["mentions"] == feature["properties"]["mentions"] and len(popup["mentions"]) == 2
+    hostile = client.get(f"/api/places/{kyiv}/mentions.json?article={seeded['hostile']}").get_json()
+    assert hostile["mentions"] and all(m["article_title"] == HOSTILE_TITLE for m in hostile["mentions"])
+    assert all(m["passage"][m["start"]:m["end"]] == m["surface"] for m in hostile["mentions"])
+
+
+@pytest.mark.parametrize("url, status", [("/api/places/999999/mentions.json", 404),
+                                         ("/api/places/1/mentions.json?_size=0", 400),
+                                         ("/api/places/1/mentions.json?_size=lots", 400),
+                                         ("/api/places/1/mentions.json?since=yesterday", 400)])
+def test_popup_passages_refuse_bad_requests_with_json(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status and response.get_json()["ok"] is False
+
+
 # -- every page: CSP, our scripts only, no outside URLs ----------------------------------
 
 def _pages(seeded) -> list[str]:

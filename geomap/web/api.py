@@ -1,11 +1,13 @@
 """JSON, GeoJSON and CSV endpoints; the same filters as the map and the CLI, streamed."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context
+from sqlalchemy import select
 
-from geomap.export import iter_csv, iter_geojson
+from geomap.export import iter_csv, iter_geojson, place_mention_refs
 from geomap.query import list_articles
-from geomap.web.helpers import engine, filters_from_request, int_arg
+from geomap.store import places, snapshot
+from geomap.web.helpers import ID, engine, filters_from_request, int_arg
 
 bp = Blueprint("api", __name__)
 
@@ -17,6 +19,19 @@ def places_geojson():
     limit = int_arg("_mentions", default=None, low=0, high=10_000)
     chunks = iter_geojson(engine(), filters, granularity="place", mentions_per_place=limit)
     return _stream(chunks, "application/geo+json", "places.geojson")
+
+
+@bp.get(f"/api/places/<{ID}:place_id>/mentions.json")
+def place_mentions(place_id: int):
+    """A place's newest mentions under the filters (``_size``, default the popup's): what the
+    map's popup shows, fetched when it opens instead of shipped with every point."""
+    filters = filters_from_request()
+    size = int_arg("_size", default=current_app.config["POPUP_PASSAGES"], low=1, high=100)
+    with snapshot(engine()) as conn:
+        if conn.scalar(select(places.c.id).where(places.c.id == place_id)) is None:
+            abort(404, description=f"no place with id {place_id}")
+        refs = place_mention_refs(conn, place_id, filters, limit=size)
+    return jsonify(ok=True, place_id=place_id, mentions=refs)
 
 
 @bp.get("/api/mentions.geojson")

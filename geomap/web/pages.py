@@ -14,13 +14,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.utils import secure_filename
 
 from geomap.basemap import country_outlines
-from geomap.dates import parse_user_date
+from geomap.dates import parse_article_date
 from geomap.maps import build_map, map_parts
 from geomap.model import Article
-from geomap.query import (article_mentions, article_places, count_place_passages, date_range, get_article, get_place,
-                          list_articles, place_passages)
+from geomap.query import (article_choices, article_mentions, article_places, count_place_passages, date_range,
+                          get_article, get_place, list_articles, place_passages)
 from geomap.review import correction_notes
-from geomap.web.helpers import engine, filter_query, filters_from_request, int_arg, require_write
+from geomap.web.helpers import ID, engine, filter_query, filters_from_request, int_arg, require_write
 
 bp = Blueprint("pages", __name__)
 
@@ -33,16 +33,18 @@ def map_page():
     filters = filters_from_request()
     query = filter_query(filters)
     popup = current_app.config["POPUP_PASSAGES"]
-    data_url = url_for("api.places_geojson") + "?" + urlencode(query + [("_mentions", str(popup))])
+    # No passages in the points: each popup fetches its own when opened (api.place_mentions).
+    data_url = url_for("api.places_geojson") + "?" + urlencode(query + [("_mentions", "0")])
     focus = int_arg("place", default=None, low=1, high=2**62)
     m = build_map(data_url=data_url, outlines_url=url_for("pages.outlines"), focus=focus,
+                  mentions_url=url_for("pages.map_page").rstrip("/") + "/api/places/", popup_size=popup,
                   tiles_url=current_app.config["TILES_URL"] or None,
                   tiles_attribution=current_app.config["TILES_ATTRIBUTION"],
                   place_url=url_for("pages.map_page").rstrip("/") + "/places/",
                   article_url=url_for("pages.map_page").rstrip("/") + "/articles/")
     with engine().connect() as conn:
         first, last = date_range(conn)
-        articles = list_articles(conn, limit=500)
+        articles = article_choices(conn, limit=500)
     days = []
     if first and last and (last - first).days <= _MAX_SLIDER_DAYS:
         start = max(first, filters.since) if filters.since else first
@@ -87,7 +89,7 @@ def articles_page():
                            next_url=_page_url("pages.articles_page", query, page + 1) if len(rows) > size else None)
 
 
-@bp.get("/articles/<int:article_id>")
+@bp.get(f"/articles/<{ID}:article_id>")
 def article_page(article_id: int):
     """One article: its text with every mention highlighted, a small map and its places."""
     with engine().connect() as conn:
@@ -106,7 +108,7 @@ def article_page(article_id: int):
                            map_url=url_for("pages.map_page") + "?" + urlencode([("article", article_id)]))
 
 
-@bp.get("/places/<int:place_id>")
+@bp.get(f"/places/<{ID}:place_id>")
 def place_page(place_id: int):
     """One place: where it is, and every passage that mentions it (under the filters), newest first."""
     filters = filters_from_request()
@@ -217,7 +219,7 @@ def upload():
     if not _csrf_valid(form.get("csrf_token", "")):
         return _upload_form(values, "the form expired; reload the page")
     try:
-        published = parse_user_date(values["date"]) if values["date"].strip() else None
+        published = parse_article_date(values["date"]) if values["date"].strip() else None
     except ValueError as exc:
         return _upload_form(values, f"date: {exc}")
     pasted = values["text"].replace("\r\n", "\n").replace("\r", "\n")
@@ -319,8 +321,10 @@ def _csrf_valid(given: str) -> bool:
 def _upload_form(values: dict, error: str | None = None):
     from geomap.readers import EXTENSIONS
 
+    from geomap.web import describe_size
+
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    size = f"{limit / (1024 * 1024):g} MB" if limit and limit >= 1024 * 1024 else f"{limit} bytes" if limit else None
+    size = describe_size(limit) if limit else None
     return render_template("upload.html", values=values, error=error, csrf_token=_csrf_token(), max_size=size,
                            accept=",".join(sorted(EXTENSIONS))), (400 if error else 200)
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from geomap.corrections import SCOPES, CorrectionError, correct, undo
 from geomap.review import count_review_groups, mention_detail, mention_passages, review_groups
-from geomap.store import corrections, mentions
-from geomap.web.helpers import engine, filter_query, filters_from_request, int_arg, require_write, write_token_needed
+from geomap.store import corrections, mentions, writing
+from geomap.web.helpers import ID, engine, filter_query, filters_from_request, int_arg, require_write, write_token_needed
 from geomap.web.pages import _csrf_token, _csrf_valid
 
 bp = Blueprint("review", __name__)
@@ -82,7 +82,7 @@ def _page_url(query: list[tuple[str, str]], page: int) -> str:
 
 # -- correcting one mention -------------------------------------------------------------
 
-@bp.get("/mentions/<int:mention_id>/correct")
+@bp.get(f"/mentions/<{ID}:mention_id>/correct")
 def correct_form(mention_id: int):
     """The mention in its passage, its candidates (on a small map), a gazetteer search, the scope."""
     scope = request.args.get("scope") or "mention"
@@ -104,7 +104,7 @@ def correct_form(mention_id: int):
                  chosen=detail.place_key if not detail.rejected else NOT_A_PLACE)
 
 
-@bp.post("/mentions/<int:mention_id>/correct")
+@bp.post(f"/mentions/<{ID}:mention_id>/correct")
 def correct_submit(mention_id: int):
     """Record the correction, apply it wherever it belongs, and go back with an undo button."""
     require_write()
@@ -141,7 +141,7 @@ def correct_submit(mention_id: int):
     if author:
         session["author"] = author
     try:
-        with engine().begin() as conn:
+        with writing(engine()) as conn:
             applied = correct(conn, mention_id, action=action, place=snapshot, scope=scope, country=country,
                               author=author or "analyst")
             decided = conn.scalar(select(func.count()).select_from(mentions)
@@ -155,13 +155,13 @@ def correct_submit(mention_id: int):
     return redirect(_safe_next(form.get("next"), _default_next(detail)), code=303)
 
 
-@bp.post("/corrections/<int:correction_id>/undo")
+@bp.post(f"/corrections/<{ID}:correction_id>/undo")
 def undo_correction(correction_id: int):
     """Withdraw a correction: the mentions it decided go back to what else applies."""
     require_write()
     if not _csrf_valid(request.form.get("csrf_token", "")):
         abort(400, description="the form expired or did not come from this site: reload the page and try again")
-    with engine().begin() as conn:
+    with writing(engine()) as conn:
         exists = conn.scalar(select(corrections.c.id).where(corrections.c.id == correction_id))
         if exists is None:
             abort(404, description=f"no correction with id {correction_id}")
@@ -189,7 +189,7 @@ def gazetteer_search():
     return jsonify(ok=True, q=q, results=_search(q, limit))
 
 
-@bp.get("/api/mentions/<int:mention_id>/candidates.geojson")
+@bp.get(f"/api/mentions/<{ID}:mention_id>/candidates.geojson")
 def candidates_geojson(mention_id: int):
     """The places a mention may name, as GeoJSON Points (what the correction form offers)."""
     with engine().connect() as conn:

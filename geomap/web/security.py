@@ -1,5 +1,7 @@
-"""Security headers: a per-response nonce for our inline scripts and a Content-Security-Policy
-that allows nothing but our own origin (and the configured tile server for images)."""
+"""Security headers on every response (pages, API, exports, static files, redirects and every
+error, 500 included): a per-response nonce for our inline scripts and a Content-Security-Policy
+that allows nothing but our own origin (and the configured tile server for images), no framing
+(frame-ancestors and X-Frame-Options), no MIME sniffing."""
 from __future__ import annotations
 
 import re
@@ -13,11 +15,11 @@ from markupsafe import Markup
 def init_app(app: Flask) -> None:
     @app.before_request
     def make_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
+        csp_nonce()
 
     @app.after_request
     def headers(response):
-        nonce = getattr(g, "csp_nonce", "")
+        nonce = csp_nonce()  # also when a before_request (the rate limit) answered first
         tiles = _origin(app.config.get("TILES_URL"))
         img = "'self' data:" + (f" {tiles}" if tiles else "")
         response.headers.setdefault("Content-Security-Policy", "; ".join([
@@ -33,7 +35,14 @@ def init_app(app: Flask) -> None:
     @app.template_filter("nonced")
     def nonced(html: str) -> Markup:
         """Give our own inline <script> tags (folium's head) the response's nonce."""
-        return Markup(re.sub(r"<script>", f'<script nonce="{g.csp_nonce}">', str(html)))
+        return Markup(re.sub(r"<script>", f'<script nonce="{csp_nonce()}">', str(html)))
+
+
+def csp_nonce() -> str:
+    """This response's nonce, made on first use."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 def _origin(url: str | None) -> str | None:

@@ -41,8 +41,12 @@
     return q;
   }
 
-  function popupContent(props, options) {
-    var box = el("div", {"class": "gm-popup"});
+  // A popup: the place, its counts, and its newest passages. Points from the map's own
+  // data carry no passages (they would multiply the download by the passages' size);
+  // the popup fetches them when it opens, under the filters the map shows. The box gets
+  // its "gm-popup" class once its passages are in (tests and scripts wait for it).
+  function popupContent(props, options, layer) {
+    var box = el("div", {"class": "gm-popup-pending"});
     box.appendChild(el("strong", {"class": "gm-place-name"}, props.name));
     var kind = KIND_LABELS[props.kind] || props.kind;
     box.appendChild(el("div", {"class": "gm-meta"},
@@ -54,39 +58,69 @@
         (props.doubtful_count === 1 ? " mention needs" : " mentions need") + " review"));
     }
     var list = el("ol", {"class": "gm-mentions"});
-    (props.mentions || []).forEach(function (m) {
-      var doubtful = !m.corrected && typeof m.score === "number" && m.score < DOUBTFUL_BELOW;
-      var item = el("li", {"class": doubtful ? "gm-doubtful" : m.corrected ? "gm-corrected" : ""});
-      item.appendChild(highlighted(m.passage || "", m.start, m.end));
-      var source = el("div", {"class": "gm-source"});
-      var link = el("a", {"href": options.articleUrl + encodeURIComponent(m.article_id) + "#mention-" +
-        encodeURIComponent(m.mention_id)}, m.article_title);
-      source.appendChild(link);
-      source.appendChild(document.createTextNode(" · " + (m.published || "undated")));
-      item.appendChild(source);
-      var actions = el("div", {"class": "gm-actions"});
-      if (doubtful) {
-        actions.appendChild(el("span", {"class": "gm-doubt-note", "title": "geomap is unsure which place this is"},
-          "? doubtful (score " + m.score.toFixed(2) + ")"));
-        actions.appendChild(document.createTextNode(" · "));
-      } else if (m.corrected) {
-        actions.appendChild(el("span", {"class": "gm-corrected-note"}, "corrected by an analyst"));
-        actions.appendChild(document.createTextNode(" · "));
-      }
-      actions.appendChild(el("a", {"class": "gm-correct", "href": correctUrl(options, m.mention_id),
-        "title": "choose another place for this mention"}, "correct"));
-      item.appendChild(actions);
-      list.appendChild(item);
-    });
     box.appendChild(list);
-    if (props.mention_count > (props.mentions || []).length) {
-      box.appendChild(el("a", {"class": "gm-all", "href": options.placeUrl + encodeURIComponent(props.place_id)},
-        "all " + props.mention_count + " passages"));
+    var footer = el("a", {"class": "gm-all", "href": options.placeUrl + encodeURIComponent(props.place_id)},
+      "place page");
+    box.appendChild(footer);
+
+    function fill(mentions) {
+      mentions.forEach(function (m) { list.appendChild(mentionItem(m, options)); });
+      if (props.mention_count > mentions.length) { footer.textContent = "all " + props.mention_count + " passages"; }
+      box.setAttribute("class", "gm-popup");
+    }
+
+    if (Array.isArray(props.mentions)) {
+      fill(props.mentions);
     } else {
-      box.appendChild(el("a", {"class": "gm-all", "href": options.placeUrl + encodeURIComponent(props.place_id)},
-        "place page"));
+      var waiting = el("li", {"class": "gm-loading"}, "loading passages…");
+      list.appendChild(waiting);
+      fetch(mentionsUrl(props.place_id, options), {headers: {"Accept": "application/json"}}).then(function (r) {
+        if (!r.ok) { throw new Error("the passages could not be loaded (HTTP " + r.status + ")"); }
+        return r.json();
+      }).then(function (body) {
+        list.removeChild(waiting);
+        fill(body.mentions || []);
+      }).catch(function (error) {
+        waiting.textContent = error.message;
+        box.setAttribute("class", "gm-popup");
+      }).then(function () {
+        if (layer && layer.getPopup()) { layer.getPopup().update(); }  // resize to the new content
+      });
     }
     return box;
+  }
+
+  // The popup's passages URL: the place's, under the filters of the data the map shows now.
+  function mentionsUrl(placeId, options) {
+    var view = new URL(options.currentUrl || options.dataUrl, window.location.href);
+    view.searchParams.delete("_mentions");
+    view.searchParams.set("_size", String(options.popupSize || SHOWN_PASSAGES));
+    return options.mentionsUrl + encodeURIComponent(placeId) + "/mentions.json" + view.search;
+  }
+
+  function mentionItem(m, options) {
+    var doubtful = !m.corrected && typeof m.score === "number" && m.score < DOUBTFUL_BELOW;
+    var item = el("li", {"class": doubtful ? "gm-doubtful" : m.corrected ? "gm-corrected" : ""});
+    item.appendChild(highlighted(m.passage || "", m.start, m.end));
+    var source = el("div", {"class": "gm-source"});
+    var link = el("a", {"href": options.articleUrl + encodeURIComponent(m.article_id) + "#mention-" +
+      encodeURIComponent(m.mention_id)}, m.article_title);
+    source.appendChild(link);
+    source.appendChild(document.createTextNode(" · " + (m.published || "undated")));
+    item.appendChild(source);
+    var actions = el("div", {"class": "gm-actions"});
+    if (doubtful) {
+      actions.appendChild(el("span", {"class": "gm-doubt-note", "title": "geomap is unsure which place this is"},
+        "? doubtful (score " + m.score.toFixed(2) + ")"));
+      actions.appendChild(document.createTextNode(" · "));
+    } else if (m.corrected) {
+      actions.appendChild(el("span", {"class": "gm-corrected-note"}, "corrected by an analyst"));
+      actions.appendChild(document.createTextNode(" · "));
+    }
+    actions.appendChild(el("a", {"class": "gm-correct", "href": correctUrl(options, m.mention_id),
+      "title": "choose another place for this mention"}, "correct"));
+    item.appendChild(actions);
+    return item;
   }
 
   function marker(feature, options) {
@@ -106,7 +140,11 @@
     }
     var m = L.circleMarker([c[1], c[0]], style);
     m.feature = feature;
-    m.bindPopup(function () { return popupContent(p, options); }, {maxWidth: 380, minWidth: 260});
+    // One box per opening: Leaflet calls this again on every update(), which must not refetch.
+    var box = null;
+    m.bindPopup(function (layer) { return box || (box = popupContent(p, options, layer)); },
+      {maxWidth: 380, minWidth: 260});
+    m.on("popupclose", function () { box = null; });
     m.bindTooltip(el("span", {}, p.name + " (" + p.mention_count + ")" +
       (doubtful ? " ? " + p.doubtful_count + " doubtful" : "")));
     return m;
@@ -133,6 +171,7 @@
 
     function load(url) {
       document.body.dataset.mapReady = "0";
+      options.currentUrl = url;  // the popups fetch their passages under the same filters
       return fetch(url, {headers: {"Accept": "application/geo+json"}}).then(function (response) {
         if (!response.ok) { throw new Error("the map data could not be loaded (HTTP " + response.status + ")"); }
         return response.json();
