@@ -1,25 +1,28 @@
 """Learning from corrections, measured: corrections made on one half of a corpus, scored on the other.
 
-For each gold corpus in ../shared/eval (LGL, GeoVirus, WikToR with --resolution-only):
+For each gold corpus in ../shared/eval (LGL, GeoVirus, WikToR with --resolution-only), and for
+each of ``--splits`` deterministic splits of its documents into halves, in both directions
+(corrections from A scored on B, and from B scored on A):
 
-1. Split the documents into halves A and B, deterministically, by the SHA-1 of their id.
-2. Geoparse A with the default geoparser and store it in a temporary SQLite database through
-   ``geomap.services.ingest`` (as ``geomap ingest`` does).
-3. Simulate an analyst correcting A from the gold: for each gold toponym with coordinates whose
+1. Split the documents into halves by the SHA-1 of their id (split 0) or of "<split>:<id>".
+2. Geoparse the training half with the default geoparser and store it in a temporary SQLite
+   database through ``geomap.services.ingest`` (as ``geomap ingest`` does).
+3. Simulate an analyst correcting it from the gold: for each gold toponym with coordinates whose
    exactly-matching predicted mention lies >= 161 km from the gold point, if one of the gazetteer's
    candidates for that surface (``gazetteer.candidates(surface)``) lies within 161 km of the gold
    point, correct that mention to the nearest such candidate with ``geomap.corrections.correct``
    (mention scope: one vote per mention). Mentions the analyst could not fix from the gazetteer
    are left alone.
-4. Learn the preferences with ``geomap.corrections.learned_preferences`` (per surface form, the place
-   most corrections chose) -- the same code ``geomap ingest`` and ``reprocess`` use.
-5. Geoparse B twice -- the default geoparser, and ``Geoparser(gazetteer, preferences=learned)`` --
-   and score both with ../shared/eval/score.py. Nothing is tuned to the corpus: this only measures.
+4. Learn the preferences with ``geomap.corrections.learned_preferences`` (per surface form, every
+   place the corrections chose, with its votes) -- the same code ``geomap ingest`` and ``reprocess`` use.
+5. Geoparse the held-out half twice -- the default geoparser, and
+   ``Geoparser(gazetteer, preferences=learned)`` -- and score both with ../shared/eval/score.py.
+   Nothing is tuned to the corpus: this only measures.
 
 Skips (exit 0 with a message) where ../shared/eval is absent.
 
-    python benchmarks/corrections.py                    # lgl, geovirus, wiktor
-    python benchmarks/corrections.py lgl geovirus
+    python benchmarks/corrections.py                    # lgl, geovirus, wiktor; 3 splits x 2 directions
+    python benchmarks/corrections.py lgl geovirus --splits 1
     python benchmarks/corrections.py --json
 """
 from __future__ import annotations
@@ -59,11 +62,13 @@ def _read(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def split(docs: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Halves A and B by the SHA-1 of each document's id: stable across runs and machines."""
+def split(docs: list[dict], seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """Halves A and B by the SHA-1 of each document's id (salted by ``seed`` after the first):
+    stable across runs and machines."""
     a, b = [], []
     for doc in docs:
-        (a if hashlib.sha1(str(doc["id"]).encode("utf-8")).digest()[0] % 2 == 0 else b).append(doc)
+        salted = str(doc["id"]) if seed == 0 else f"{seed}:{doc['id']}"
+        (a if hashlib.sha1(salted.encode("utf-8")).digest()[0] % 2 == 0 else b).append(doc)
     return a, b
 
 
@@ -134,30 +139,31 @@ def _changes(gold_docs: list[dict], before: list[dict], after: list[dict]) -> di
     return {"moved": moved, "fixed": fixed, "broken": broken}
 
 
-def run(name: str, gazetteer, score) -> dict:
+def run(name: str, gazetteer, score, seed: int, direction: str, default_predictions: dict) -> dict:
+    """Corrections made on one half of split ``seed``, scored on the other ("AB": learn on A)."""
     from geomap.corrections import learned_preferences
     from geomap.pipeline import Geoparser
     from geomap.store import connect
 
     label, resolution_only = CORPORA[name]
-    docs = _read(EVAL / f"{name}.jsonl")
-    half_a, half_b = split(docs)
+    half_a, half_b = split(_read(EVAL / f"{name}.jsonl"), seed)
+    train, held_out = (half_a, half_b) if direction == "AB" else (half_b, half_a)
     default = Geoparser(gazetteer)
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         engine = connect(f"sqlite:///{Path(tmp) / 'corrections.sqlite'}")
-        stats = simulate_analyst(engine, gazetteer, default, half_a)
+        stats = simulate_analyst(engine, gazetteer, default, train)
         with engine.connect() as conn:
             learned = learned_preferences(conn)
         engine.dispose()
-    before = _predict(default, half_b)
-    after = _predict(Geoparser(gazetteer, preferences=learned), half_b)
-    result = {
-        "corpus": label, "docs_a": len(half_a), "docs_b": len(half_b), **stats, "learned": len(learned),
-        "before": score(half_b, before, resolution_only), "after": score(half_b, after, resolution_only),
-        "changes": _changes(half_b, before, after), "seconds": round(time.monotonic() - started, 1),
+    before = [default_predictions[d["id"]] for d in held_out]
+    after = _predict(Geoparser(gazetteer, preferences=learned), held_out)
+    return {
+        "corpus": label, "split": seed, "direction": direction, "docs_train": len(train),
+        "docs_held_out": len(held_out), **stats, "learned": len(learned),
+        "before": score(held_out, before, resolution_only), "after": score(held_out, after, resolution_only),
+        "changes": _changes(held_out, before, after), "seconds": round(time.monotonic() - started, 1),
     }
-    return result
 
 
 def _figures(r: dict) -> str:
@@ -170,40 +176,59 @@ def _figures(r: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpora", nargs="*", metavar="CORPUS", help=f"some of {', '.join(CORPORA)} (default: all)")
-    ap.add_argument("--json", action="store_true", help="one JSON object per corpus")
+    ap.add_argument("--splits", type=int, default=3, metavar="N",
+                    help="how many different halvings to measure, each in both directions (default 3)")
+    ap.add_argument("--json", action="store_true", help="one JSON object per corpus, split and direction")
     args = ap.parse_args(argv)
     unknown = [name for name in args.corpora if name not in CORPORA]
     if unknown:
         ap.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
+    if not 1 <= args.splits <= 20:
+        ap.error("--splits must be between 1 and 20")
     if not (EVAL / "score.py").exists():
         print(f"skipped: {EVAL} is absent (the gold corpora live in ../shared/eval)")
         return 0
     from gazetteer import Gazetteer
+    from geomap.pipeline import Geoparser
 
     score = _scorer()
     gazetteer = Gazetteer.open()
-    summary = []
+    summary: dict[str, list[dict]] = {}
     for name in args.corpora or list(CORPORA):
-        r = run(name, gazetteer, score)
-        if args.json:
-            print(json.dumps(r), flush=True)
-            continue
-        c = r["changes"]
-        print(f"{r['corpus']}: corrections from half A ({r['docs_a']} docs): {r['gold_wrong']} gold toponyms "
-              f"placed >= 161 km off, {r['corrected']} corrected to a gazetteer candidate "
-              f"({r['unfixable']} had none within 161 km); {r['learned']} surface preferences learned")
-        print(f"  half B ({r['docs_b']} docs) before: {_figures(r['before'])}")
-        print(f"  half B ({r['docs_b']} docs) after:  {_figures(r['after'])}")
-        print(f"  the learned prior moved {c['moved']} of B's gold toponyms: {c['fixed']} fixed, {c['broken']} broken"
-              f"  ({r['seconds']:.0f}s)", flush=True)
-        summary.append(r)
+        # The default geoparser's output does not depend on the split: parse every document once.
+        docs = _read(EVAL / f"{name}.jsonl")
+        default_predictions = {p["id"]: p for p in _predict(Geoparser(gazetteer), docs)}
+        for seed in range(args.splits):
+            for direction in ("AB", "BA"):
+                r = run(name, gazetteer, score, seed, direction, default_predictions)
+                summary.setdefault(r["corpus"], []).append(r)
+                if args.json:
+                    print(json.dumps(r), flush=True)
+                    continue
+                c = r["changes"]
+                train, test = direction[0], direction[1]
+                print(f"{r['corpus']} split {seed} {train}->{test}: corrections on {train} ({r['docs_train']} docs): "
+                      f"{r['gold_wrong']} gold toponyms placed >= 161 km off, {r['corrected']} corrected to a "
+                      f"gazetteer candidate ({r['unfixable']} had none within 161 km); "
+                      f"{r['learned']} surface forms learned")
+                print(f"  {test} ({r['docs_held_out']} docs) before: {_figures(r['before'])}")
+                print(f"  {test} ({r['docs_held_out']} docs) after:  {_figures(r['after'])}")
+                print(f"  the learned evidence moved {c['moved']} of {test}'s gold toponyms: {c['fixed']} fixed, "
+                      f"{c['broken']} broken  ({r['seconds']:.0f}s)", flush=True)
     if summary and not args.json:
-        print()
-        for r in summary:
-            b, a = r["before"]["resolution"]["acc161"], r["after"]["resolution"]["acc161"]
-            print(f"{r['corpus']:<9} acc@161 on half B {b:.3f} -> {a:.3f} ({a - b:+.3f}); end-to-end "
-                  f"{r['before']['end_to_end_acc161']:.3f} -> {r['after']['end_to_end_acc161']:.3f}; "
-                  f"{r['corrected']} corrections, {r['learned']} preferences learned")
+        print("\nacc@161 on the held-out half, before -> after learning from the other half's corrections:")
+        for label, runs in summary.items():
+            cells = []
+            for r in runs:
+                b, a = r["before"]["resolution"]["acc161"], r["after"]["resolution"]["acc161"]
+                cells.append(f"{r['split']}{r['direction']} {b:.3f}->{a:.3f} ({a - b:+.3f})")
+            gains = [r["after"]["resolution"]["acc161"] - r["before"]["resolution"]["acc161"] for r in runs]
+            fixed = sum(r["changes"]["fixed"] for r in runs)
+            broken = sum(r["changes"]["broken"] for r in runs)
+            print(f"{label:<9} mean {sum(gains) / len(gains):+.4f} (min {min(gains):+.4f}, max {max(gains):+.4f}); "
+                  f"{fixed} fixed, {broken} broken in all")
+            for i in range(0, len(cells), 2):
+                print("          " + "   ".join(cells[i:i + 2]))
     return 0
 
 

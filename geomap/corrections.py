@@ -239,13 +239,18 @@ def _validated(record: dict, number: int) -> dict:
 
 # -- learning ------------------------------------------------------------------------
 
-def learned_preferences(conn: Connection) -> dict[str, str]:
-    """Per surface form, the place analysts chose most often (by gazetteer key): a prior
-    the automatic ranking uses for mentions no correction covers."""
+def learned_preferences(conn: Connection) -> dict[str, dict[str, int]]:
+    """Per surface form, every place analysts chose for it (by gazetteer key) with how many
+    active corrections chose it, most chosen first: evidence the automatic ranking weighs
+    for mentions no correction covers, each place where the text backs its region.
+
+    Every choice is kept, not only the majority's: across a corpus of local papers
+    "Paris" is Paris, Tennessee in one and Paris, Kentucky in another, and the text
+    says which (measured in benchmarks/corrections.py)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for surface_key, place in conn.execute(select(corrections.c.surface_key, corrections.c.place).where(and_(
             corrections.c.undone_at.is_(None), corrections.c.action == "place"))):
         key = json.loads(place).get("key")
         if key:
             votes[surface_key][key] += 1
-    return {surface: counter.most_common(1)[0][0] for surface, counter in votes.items()}
+    return {surface: dict(counter.most_common()) for surface, counter in votes.items()}

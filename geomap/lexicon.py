@@ -66,6 +66,6 @@ director saint st""".split())
 # Time words are never places on their own, whatever the gazetteer holds.
 TIME_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday christmas easter""".split())
-# Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don").
+# Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don", "Dar es Salaam").
 NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
-van von y e en sur sous and bin ibn""".split())
+van von y e en es sur sous and bin ibn""".split())

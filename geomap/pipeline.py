@@ -7,14 +7,15 @@ from gazetteer import Gazetteer
 from geomap.model import Mention, Passage
 from geomap.passages import passage_index, split_passages
 from geomap.recognize import Recognizer
-from geomap.resolve import Resolver
+from geomap.resolve import Preferences, Resolver
 
 
 class Geoparser:
     """Recognition and resolution over one gazetteer; build once, call many times."""
 
-    def __init__(self, gazetteer: Gazetteer, *, preferences: dict[str, str] | None = None):
-        """``preferences`` maps a folded surface to the gazetteer key analysts chose for it."""
+    def __init__(self, gazetteer: Gazetteer, *, preferences: Preferences | None = None):
+        """``preferences`` maps a folded surface to the gazetteer key analysts chose for it,
+        or to the keys they chose with how many times (``learned_preferences``)."""
         self.gazetteer = gazetteer
         self.recognizer = Recognizer(gazetteer)
         self.resolver = Resolver(gazetteer, preferences=preferences)
@@ -28,7 +29,7 @@ class Geoparser:
         if not isinstance(text, str):
             raise TypeError(f"geoparse expects text as str, got {type(text).__name__}")
         spans = self.recognizer.find(text)
-        mentions = self.resolver.resolve(spans)
+        mentions = self.resolver.resolve(spans, text)
         if not demonyms:
             mentions = [m for m in mentions if not m.is_demonym]
         passages = split_passages(text)

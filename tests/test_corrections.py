@@ -510,7 +510,8 @@ def test_import_refuses_coordinates_off_the_globe(tmp_path):
 # learning from corrections
 
 
-def test_learned_preferences_take_the_majority_of_active_place_corrections(tmp_path, geoparser, gazetteer, tx, tn):
+def test_learned_preferences_count_every_place_active_place_corrections_chose(tmp_path, geoparser, gazetteer, tx,
+                                                                             tn):
     engine = _engine(tmp_path)
     first, second, third = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT, DOUBT_TEXT)
     with engine.connect() as conn:
@@ -525,7 +526,9 @@ def test_learned_preferences_take_the_majority_of_active_place_corrections(tmp_p
     spring = _other_springfield(gazetteer, geoparser)
     _correct(engine, _mentions(engine, third, "Springfield")[0].id, place_snapshot(_ref(spring)), scope="surface")
     with engine.connect() as conn:
-        assert learned_preferences(conn) == {"paris": PARIS_TX, "springfield": spring.key}
+        learned = learned_preferences(conn)
+    assert learned == {"paris": {PARIS_TX: 2, PARIS_TN: 1}, "springfield": {spring.key: 1}}
+    assert list(learned["paris"]) == [PARIS_TX, PARIS_TN]  # most chosen first
 
 
 def _other_springfield(gazetteer, geoparser):
@@ -557,6 +560,45 @@ def test_preferences_change_the_ranking_of_an_ambiguous_name(gazetteer, geoparse
     spring = _other_springfield(gazetteer, geoparser)
     assert Geoparser(gazetteer, preferences={"springfield": spring.key}).geoparse(DOUBT_TEXT)[0].place.key == \
         geoparser.geoparse(DOUBT_TEXT)[0].place.key
+
+
+# Paris, Tennessee where the text is Tennessee's; Paris, France where it backs France more than Texas.
+TN_TEXT = "Storms hit Paris overnight. In Paris the mayor spoke to reporters from Nashville."
+FR_TX_TEXT = "Storms hit Paris overnight. In Paris the mayor spoke to reporters from Tyler, Lyon and Marseille."
+NY_TEXT = "Flooding closed roads across New York on Monday, officials in Albany and Buffalo said."
+NY_STATE = "gn:5128638"
+NY_CITY = "gn:5128581"
+
+
+def _senses(parser, text: str, surface: str) -> set[str]:
+    return {m.place.key for m in parser.geoparse(text) if m.text == surface}
+
+
+def test_every_place_analysts_chose_for_a_name_counts_where_the_text_backs_its_region(gazetteer, geoparser):
+    """Across local papers one name means several towns: each learned place wins in the texts of its region."""
+    assert _senses(geoparser, TN_TEXT, "Paris") == _senses(geoparser, TX_TEXT, "Paris") == {PARIS_FR}
+    learned = Geoparser(gazetteer, preferences={"paris": {PARIS_TX: 2, PARIS_TN: 1}})
+    assert _senses(learned, TX_TEXT, "Paris") == {PARIS_TX}
+    assert _senses(learned, TN_TEXT, "Paris") == {PARIS_TN}  # the minority's choice, where Tennessee speaks
+    assert _senses(learned, US_TEXT, "Paris") == {PARIS_FR}  # no state backs either town
+    assert _senses(learned, FR_TEXT, "Paris") == {PARIS_FR}
+    # A majority-only prior would have lost Paris, Tennessee.
+    assert _senses(Geoparser(gazetteer, preferences={"paris": PARIS_TX}), TN_TEXT, "Paris") == {PARIS_FR}
+
+
+def test_a_learned_place_loses_where_the_text_backs_the_rival_country_more(gazetteer, geoparser):
+    learned = Geoparser(gazetteer, preferences={"paris": {PARIS_TX: 1}})
+    # Tyler backs Texas, but Lyon and Marseille back France more.
+    assert _senses(learned, FR_TX_TEXT, "Paris") == _senses(geoparser, FR_TX_TEXT, "Paris") == {PARIS_FR}
+    assert _senses(learned, TX_TEXT, "Paris") == {PARIS_TX}
+
+
+def test_a_learned_place_in_the_rival_sense_region_needs_more_than_the_corrections(gazetteer, geoparser):
+    """New York the state or the city: nothing in the text tells them apart, so the corrections
+    alone do not overturn the automatic choice (measured: that broke as many mentions as it fixed)."""
+    assert _senses(geoparser, NY_TEXT, "New York") == {NY_CITY}
+    learned = Geoparser(gazetteer, preferences={"new york": {NY_STATE: 3}})
+    assert _senses(learned, NY_TEXT, "New York") == {NY_CITY}
 
 
 def test_ingest_uses_the_learned_prior_where_no_correction_decides(tmp_path, geoparser, data_dir, tx):
@@ -763,7 +805,7 @@ class _NoServer:
 
 
 @pytest.fixture
-def no_server(monkeypatch):
+def no_server(monkeypatch, geomap_env):  # serve loads the session's gazetteer before it serves
     import waitress
 
     fake = _NoServer()

@@ -410,3 +410,68 @@ def test_dnipro_as_river_after_bank_of_the(geoparser):
     text = "Russian troops withdrew to the left bank of the Dnipro, abandoning the city."
     m = _one(geoparser, text, "Dnipro")
     assert m.place.kind == "river", _describe(m)
+
+
+# ---------------------------------------------------------------------------
+# Lists of peers: "X, Y" inside a list of countries or states is not "a place, its container".
+
+IRAQ = 99237
+OKLAHOMA_STATE = 4544379
+
+
+def test_a_country_in_a_list_of_countries_is_the_country(geoparser):
+    """Iraq is also an old name of Arak, a city in Iran: "Iraq, Iran" in a list is two countries."""
+    text = "The outbreak could spread to Armenia, Azerbaijan, Georgia, Iraq, Iran and Syria, the agency warned."
+    m = _one(geoparser, text, "Iraq")
+    assert m.place.geonameid == IRAQ, _describe(m)
+    assert _one(geoparser, text, "Georgia").place.geonameid == GEORGIA_COUNTRY
+
+
+def test_a_state_in_a_list_of_states_is_the_state(geoparser):
+    # "Oklahoma, Pennsylvania" alone could be the hamlet of Oklahoma in Pennsylvania; in a list of states
+    # it is the state, and so is Georgia.
+    text = "Beekeepers reported losses in Georgia, Oklahoma, Pennsylvania, Wisconsin and California."
+    m = _one(geoparser, text, "Oklahoma")
+    assert (m.place.geonameid, m.place.kind) == (OKLAHOMA_STATE, "admin1"), _describe(m)
+    assert _one(geoparser, text, "Georgia").place.geonameid == GEORGIA_US_STATE
+    # Washington in a list of states is the state, not D.C. (its news sense) nor Washington, Pennsylvania.
+    text = "Officials are investigating cases in Washington, Pennsylvania and California."
+    m = _one(geoparser, text, "Washington")
+    assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
+    assert _one(geoparser, text, "California").place.kind == "admin1"
+
+
+def test_an_appositive_outside_a_list_still_places_the_town(geoparser):
+    m = _one(geoparser, "Storms hit Oklahoma, Pennsylvania.", "Oklahoma")
+    assert (m.place.kind, m.place.country_code) == ("city", "US"), _describe(m)
+    m = _one(geoparser, "Officials in Paris, Texas, met on Monday.", "Paris")
+    assert m.place.geonameid == PARIS_TEXAS, _describe(m)
+
+
+def test_a_region_is_no_namesake_of_a_town_called_so_only_by_an_alternate_name(geoparser):
+    """Oklahoma City is also called "Oklahoma", but the state is not named after it as Kherson Oblast
+    is after Kherson: beside Pennsylvania (home of a hamlet called Oklahoma) the name is the state."""
+    m = _one(geoparser, "Storms hit Oklahoma and Pennsylvania on Monday.", "Oklahoma")
+    assert (m.place.geonameid, m.place.kind) == (OKLAHOMA_STATE, "admin1"), _describe(m)
+    m = _one(geoparser, "Shelling hit Kherson overnight.", "Kherson")
+    assert m.place.geonameid == KHERSON_CITY, _describe(m)
+
+
+@pytest.mark.parametrize("text, surface, key", [
+    ("Farmers in Luzon and the Visayas lost their crops.", "Luzon", "curated:luzon"),
+    ("Farmers in Luzon and the Visayas lost their crops.", "Visayas", "curated:visayas"),
+    ("Cholera cases rose in Nyanza Province, officials said.", "Nyanza Province", "curated:nyanza-province"),
+    ("Ministers from Northern Europe met in Oslo.", "Northern Europe", "curated:northern-europe"),
+    ("The outbreak reached Kasai Occidental last week.", "Kasai Occidental", "curated:kasai-occidental"),
+])
+def test_curated_regions_news_names(geoparser, text, surface, key):
+    """Regions news names that no packaged source has (island groups, former provinces, parts of
+    Europe): the whole name is one mention of the region, not a town named after part of it."""
+    m = _one(geoparser, text, surface)
+    assert (m.place.key, m.place.kind) == (key, "region"), _describe(m)
+
+
+def test_a_lower_case_particle_inside_a_name_keeps_the_name_whole(geoparser):
+    """"Dar es Salaam" is one name (with "es" as "of" in "Gulf of Aden"), not "Dar", a town in Cambodia."""
+    m = _one(geoparser, "Ministers met in Dar es Salaam, Tanzania, on Monday.", "Dar es Salaam")
+    assert (m.place.country_code, m.place.kind) == ("TZ", "city"), _describe(m)
