@@ -61,6 +61,29 @@ def _article(title, body, *, published=None, url=None) -> Article:
 # schema, connection
 
 
+def test_a_version_3_database_gets_the_covering_indexes(tmp_path):
+    """Migration 4 on a database made before it: the single-column mention indexes are
+    replaced by the covering ones, the rows untouched, and the planner uses them."""
+    engine = _engine(tmp_path)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX mentions_by_place"))
+        conn.execute(text("DROP INDEX mentions_by_article"))
+        conn.execute(text("CREATE INDEX ix_mentions_place_id ON mentions (place_id)"))
+        conn.execute(text("CREATE INDEX ix_mentions_article_id ON mentions (article_id)"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 4"))
+    engine.dispose()
+
+    again = _engine(tmp_path)
+    with again.connect() as conn:
+        indexes = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+        plan = " ".join(str(row) for row in conn.execute(text(
+            "EXPLAIN QUERY PLAN SELECT count(*), count(DISTINCT article_id) FROM mentions WHERE place_id = 1")))
+    assert {"mentions_by_place", "mentions_by_article"} <= indexes
+    assert not {"ix_mentions_place_id", "ix_mentions_article_id"} & indexes
+    assert "COVERING INDEX mentions_by_place" in plan
+    again.dispose()
+
+
 def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
     engine = _engine(tmp_path)
     with engine.connect() as conn:
@@ -70,9 +93,9 @@ def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
     assert SCHEMA_VERSION == len(store.MIGRATIONS)
     assert [(r.version, r.name) for r in rows] == [(version, name) for version, name, _ in store.MIGRATIONS]
     assert {"articles", "passages", "places", "mentions", "schema_migrations"} <= tables
-    # Indexes the filters use: date, country, place name, and the mention joins.
-    assert {"ix_articles_published", "ix_places_country_code", "places_name", "ix_mentions_article_id",
-            "ix_mentions_place_id", "ix_passages_article_id"} <= indexes
+    # Indexes the filters use: date, country, place name, and the mention joins (covering).
+    assert {"ix_articles_published", "ix_places_country_code", "places_name", "mentions_by_article",
+            "mentions_by_place", "ix_passages_article_id"} <= indexes
     engine.dispose()
 
     again = _engine(tmp_path)
