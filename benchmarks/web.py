@@ -6,8 +6,10 @@ places with realistic coordinates and kinds, mentions skewed towards a few busy 
 dates over two years), starts ``geomap serve`` on a free port with tiles off, then measures
 
   server  wall time of a full GET (request to last byte, urllib, median of --runs after one
-          warm-up) of ``/``, ``/api/places.geojson?_mentions=3`` (what the map fetches) and
-          ``/api/places.geojson`` (the full export), and each response's size;
+          warm-up) of ``/``, ``/api/places.geojson?_mentions=0`` (what the map fetches: points;
+          a popup fetches its passages when opened), ``?_mentions=3`` (points with three
+          passages each, as an API user may ask) and ``/api/places.geojson`` (the full
+          export), and each response's size;
   browser time from navigation to ``document.body.dataset.mapReady === "1"`` in Playwright
           driving Debian's chromium (fresh context each time, median of --browser-runs),
           split into: page + scripts loaded, the GeoJSON request (waiting for the first
@@ -43,7 +45,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 TARGET_PAGE_S = 1.0
 TARGET_READY_S = 4.0
 SEED = 20260301
-POPUP_MENTIONS = 3  # the app's POPUP_PASSAGES: what the map page asks for
+POPUP_MENTIONS = 3  # the app's POPUP_PASSAGES: what a popup shows
 
 # Where news places are: (weight, lat_min, lat_max, lon_min, lon_max).
 REGIONS = [(30, 44, 53, 22, 41),   # Ukraine and around
@@ -309,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"server at {base}; timing ...")
         server = {
             "/": time_url(base + "/", args.runs),
+            "/api/places.geojson?_mentions=0": time_url(f"{base}/api/places.geojson?_mentions=0", args.runs),
             f"/api/places.geojson?_mentions={POPUP_MENTIONS}": time_url(
                 f"{base}/api/places.geojson?_mentions={POPUP_MENTIONS}", args.runs),
             "/api/places.geojson": time_url(base + "/api/places.geojson", args.runs),
