@@ -157,11 +157,7 @@ def _check(db_path: Path, automaton_path: Path) -> str | None:
     if problem:
         return problem
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT k, v FROM meta"))
-        finally:
-            conn.close()
+        meta = _read_meta(db_path)
     except sqlite3.DatabaseError as exc:
         return f"gazetteer database {db_path} is unreadable ({exc})"
     if meta.get("stamp") != _build.code_stamp():
@@ -217,15 +213,20 @@ def _verify_contents(db_path: Path, automaton_path: Path, digest: str) -> str | 
     return None
 
 
+def _read_meta(db_path: Path) -> dict[str, str]:
+    """The build's meta table (read-only); sqlite3.DatabaseError when it cannot be read."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return dict(conn.execute("SELECT k, v FROM meta"))
+    finally:
+        conn.close()
+
+
 def _previous_build(db_path: Path) -> tuple[Path | None, int]:
     """What a previous build was made from (its GeoNames dump directory, its smallest town),
     so a rebuild makes the same gazetteer; the defaults when it cannot be read."""
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT k, v FROM meta"))
-        finally:
-            conn.close()
+        meta = _read_meta(db_path)
         sources = json.loads(meta.get("sources", "{}"))
         min_population = int(meta.get("min_population", 500))
     except (sqlite3.DatabaseError, ValueError, AttributeError):
