@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, update
 
 from geomap.model import Article
+from geomap.query import DOUBTFUL_BELOW
 from geomap.readers import iter_articles
 from geomap.samples import sample_paths
 from geomap.services import ingest
@@ -168,7 +169,8 @@ def test_article_page_highlights_every_mention(client, seeded, engine):
         assert tag.group(2) == m.surface
         assert parse_qs(urlsplit(tag.group(1).replace("&amp;", "&")).query) == {
             "article": [str(article_id)], "place": [str(m.place_id)]}
-        assert ("gm-doubtful" in tag.group(0)) == (m.score < 0.6)
+        # The same threshold as the map's amber, review=1 and the review queue.
+        assert ("gm-doubtful" in tag.group(0)) == (m.score < DOUBTFUL_BELOW and m.correction_id is None)
     # The text keeps its paragraphs, and every character of it is there.
     text = re.search(r'<div class="gm-text">(.*?)</div>', body, re.S).group(1)
     paragraphs = re.findall(r"<p>(.*?)</p>", text, re.S)

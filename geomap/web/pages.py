@@ -17,8 +17,8 @@ from geomap.basemap import country_outlines
 from geomap.dates import parse_article_date
 from geomap.maps import build_map, map_parts
 from geomap.model import Article
-from geomap.query import (article_choices, article_mentions, article_places, count_place_passages, date_range,
-                          get_article, get_place, list_articles, place_passages)
+from geomap.query import (DOUBTFUL_BELOW, article_choices, article_mentions, article_places, count_place_passages,
+                          date_range, get_article, get_place, list_articles, place_passages)
 from geomap.review import correction_notes
 from geomap.web.helpers import ID, engine, filter_query, filters_from_request, int_arg, require_write
 
@@ -68,7 +68,6 @@ def outlines():
 
 # -- articles and places ----------------------------------------------------------------
 
-DOUBTFUL_MENTION = 0.6  # below this score a highlighted mention is marked as uncertain
 DOUBTFUL_RESOLUTION = 0.9  # below this score a place page lists the resolver's alternatives
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _MAX_PAGE = 10**6
@@ -104,7 +103,7 @@ def article_page(article_id: int):
     small_map = map_parts(_small_map(data_url)) if places_ else None
     return render_template("article.html", article=article, paragraphs=paragraphs(article.text, found),
                            mention_count=len(found), places=places_, map=small_map, corrected=corrected,
-                           url_is_link=_is_web_url(article.url), doubtful=DOUBTFUL_MENTION,
+                           url_is_link=_is_web_url(article.url), doubtful=DOUBTFUL_BELOW,
                            map_url=url_for("pages.map_page") + "?" + urlencode([("article", article_id)]))
 
 
