@@ -144,11 +144,12 @@ def _writable_engine(db: str | None):
     return engine
 
 
-def _filters(article=(), since=None, until=None, country=None, q=None, review=None):
+def _filters(article=(), since=None, until=None, country=None, q=None, review=None, bbox=None):
     from geomap.query import Filters, InvalidFilter
 
     try:
-        return Filters.from_args(article=article, since=since, until=until, country=country, q=q, review=review)
+        return Filters.from_args(article=article, since=since, until=until, country=country, q=q, review=review,
+                                 bbox=bbox)
     except InvalidFilter as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -162,6 +163,8 @@ def _filter_options(func):
         click.option("--q", "q", help="Only places whose name contains this text."),
         click.option("--review", is_flag=True, default=None,
                      help="Only doubtful mentions no analyst has decided yet."),
+        click.option("--bbox", metavar="W,S,E,N",
+                     help="Only places inside this box (degrees; west > east crosses the antimeridian)."),
     ]):
         func = option(func)
     return func
@@ -255,11 +258,11 @@ def reprocess(article: tuple[str, ...], workers: int, db: str | None) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @db_option
-def articles_command(article, since, until, country, q, review, limit, as_json, db) -> None:
+def articles_command(article, since, until, country, q, review, bbox, limit, as_json, db) -> None:
     """List stored articles, newest first, with their mention counts."""
     from geomap.query import list_articles
 
-    filters = _filters(article, since, until, country, q, review)
+    filters = _filters(article, since, until, country, q, review, bbox)
     with _engine(db).connect() as conn:
         rows = list_articles(conn, filters, limit=limit)
     for row in rows:
@@ -281,11 +284,11 @@ def articles_command(article, since, until, country, q, review, limit, as_json, 
               help="GeoJSON: one feature per place, or one per mention.")
 @click.option("-o", "--output", default="-", show_default=True, help='File to write ("-" for stdout).')
 @db_option
-def export(fmt, article, since, until, country, q, review, granularity, output, db) -> None:
+def export(fmt, article, since, until, country, q, review, bbox, granularity, output, db) -> None:
     """Export mentions under the filters as GeoJSON (RFC 7946) or CSV, streamed."""
     from geomap.export import iter_csv, iter_geojson
 
-    filters = _filters(article, since, until, country, q, review)
+    filters = _filters(article, since, until, country, q, review, bbox)
     engine = _engine(db)
     chunks = iter_geojson(engine, filters, granularity=granularity) if fmt == "geojson" else iter_csv(engine, filters)
     try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 
-from sqlalchemy import and_, case, distinct, false, func, select
+from sqlalchemy import and_, case, distinct, false, func, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from gazetteer import name_key
@@ -29,6 +29,41 @@ class InvalidFilter(ValueError):
 
 
 @dataclass(frozen=True)
+class BBox:
+    """A viewport in degrees. ``west > east`` is a box across the antimeridian (170,-50,-170,-30)."""
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str) -> "BBox":
+        """``"west,south,east,north"`` (the GeoJSON/OGC order), validated."""
+        parts = str(text).split(",")
+        if len(parts) != 4:
+            raise InvalidFilter(f"bbox must be west,south,east,north in degrees, got {text!r}")
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError:
+            raise InvalidFilter(f"bbox must be four numbers (west,south,east,north), got {text!r}") from None
+        if not all(-180 <= v <= 180 for v in (west, east)) or not all(-90 <= v <= 90 for v in (south, north)):
+            raise InvalidFilter(f"bbox longitudes must be within -180..180 and latitudes within -90..90, got {text!r}")
+        if south > north:
+            raise InvalidFilter(f"bbox south ({south:g}) is north of its north ({north:g})")
+        return cls(west, south, east, north)
+
+    def clause(self):
+        """Places inside the box, over ``places``' latitude and longitude."""
+        lat = places.c.lat.between(self.south, self.north)
+        if self.west <= self.east:
+            return and_(lat, places.c.lon.between(self.west, self.east))
+        return and_(lat, or_(places.c.lon >= self.west, places.c.lon <= self.east))
+
+    def __str__(self) -> str:
+        return ",".join(format(v, ".10g") for v in (self.west, self.south, self.east, self.north))
+
+
+@dataclass(frozen=True)
 class Filters:
     article_ids: tuple[int, ...] = ()
     since: date | None = None  # inclusive
@@ -36,10 +71,12 @@ class Filters:
     country: str | None = None  # ISO 3166-1 alpha-2
     q: str | None = None  # place name, case-insensitive substring
     review: bool = False  # only doubtful mentions no analyst has decided yet
+    bbox: BBox | None = None  # only places inside this box
 
     @classmethod
     def from_args(cls, *, article: Iterable[str | int] = (), since: str | None = None, until: str | None = None,
-                  country: str | None = None, q: str | None = None, review: str | bool | None = None) -> "Filters":
+                  country: str | None = None, q: str | None = None, review: str | bool | None = None,
+                  bbox: str | BBox | None = None) -> "Filters":
         """Validate raw values (from a URL or the command line) into filters."""
         ids = []
         for value in article:
@@ -64,7 +101,9 @@ class Filters:
         q = q.strip() if q and q.strip() else None
         if q is not None and len(q) > 200:
             raise InvalidFilter("q (place name) must be at most 200 characters")
-        return cls(tuple(dict.fromkeys(ids)), since_date, until_date, country, q, _flag("review", review))
+        if isinstance(bbox, str):
+            bbox = BBox.parse(bbox) if bbox.strip() else None
+        return cls(tuple(dict.fromkeys(ids)), since_date, until_date, country, q, _flag("review", review), bbox)
 
     def clauses(self) -> list:
         """WHERE clauses over ``mentions``, ``articles`` and ``places`` joined together."""
@@ -89,6 +128,8 @@ class Filters:
 
     def place_clauses(self) -> list:
         where = []
+        if self.bbox:
+            where.append(self.bbox.clause())
         if self.country:
             where.append(places.c.country_code == self.country)
         if self.q:
@@ -114,6 +155,8 @@ class Filters:
             parts.append(f"places matching {self.q!r}")
         if self.review:
             parts.append("doubtful mentions only")
+        if self.bbox:
+            parts.append(f"inside {self.bbox}")
         return "; ".join(parts) or "everything"
 
 
@@ -208,7 +251,7 @@ def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int 
         .select_from(articles.outerjoin(counted, counted.c.article_id == articles.c.id)) \
         .where(and_(True, *filters.article_clauses())) \
         .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(_bounded(offset))
-    if filters.country or filters.q or filters.review:
+    if filters.country or filters.q or filters.bbox or filters.review:  # only articles with such mentions
         query = query.where(counted.c.mention_count > 0)
     if limit is not None:
         query = query.limit(_bounded(limit))

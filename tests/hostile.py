@@ -98,10 +98,11 @@ PARAM_VALUES = [
     "\uff12\uff10\uff12\uff15-01-01",  # full-width digits
     "\u202eAU", "UA\u200f", "\u0391U",  # RTL override, RTL mark, Greek capital alpha
     "<script>alert(1)</script>", "${7*7}{{7*7}}", "a" * 5000,
+    "1,2,3,4,5", "1e999,0,1,1", "-0,-0,-0,-0", ",,,", "180,90,-180,-90",  # viewport boxes (bbox)
 ]
 
 # Names of the filter and paging parameters every page and API endpoint accepts.
-FILTER_PARAMS = ["article", "since", "until", "country", "q", "review"]
+FILTER_PARAMS = ["article", "since", "until", "country", "q", "review", "bbox"]
 PAGING_PARAMS = ["page", "_size", "_offset", "_mentions", "place", "download", "granularity", "limit"]
 
 # Ids tried in paths (/articles/<id>, /places/<id>, ...), as they appear in the URL.

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from geomap.query import MAX_ID, Filters, InvalidFilter
 
-FILTER_ARGS = ("article", "since", "until", "country", "q", "review")
+FILTER_ARGS = ("article", "since", "until", "country", "q", "review", "bbox")
 
 
 # The URL rule for an id in a path: a number past SQLite's 64-bit range is a plain 404, not a 500.
@@ -25,7 +25,7 @@ def filters_from_request() -> Filters:
     args = request.args
     return Filters.from_args(article=[a for a in args.getlist("article") if a.strip()], since=args.get("since"),
                              until=args.get("until"), country=args.get("country"), q=args.get("q"),
-                             review=args.get("review"))
+                             review=args.get("review"), bbox=args.get("bbox"))
 
 
 def filter_query(filters: Filters) -> list[tuple[str, str]]:
@@ -41,6 +41,8 @@ def filter_query(filters: Filters) -> list[tuple[str, str]]:
         pairs.append(("q", filters.q))
     if filters.review:
         pairs.append(("review", "1"))
+    if filters.bbox:
+        pairs.append(("bbox", str(filters.bbox)))
     return pairs
 
 
