@@ -183,9 +183,11 @@ def _date(name: str, value: str | date | None) -> date | None:
         raise InvalidFilter(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-_PLACE_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) \
+# Mentions with their article and place: what every count is taken over (passages only
+# when a passage is shown).
+PLACE_JOIN = mentions.join(articles, mentions.c.article_id == articles.c.id) \
     .join(places, mentions.c.place_id == places.c.id)
-_MENTION_JOIN = _PLACE_JOIN.outerjoin(passages, mentions.c.passage_id == passages.c.id)
+_MENTION_JOIN = PLACE_JOIN.outerjoin(passages, mentions.c.passage_id == passages.c.id)
 
 
 def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", per_place: int | None = None,
@@ -212,7 +214,7 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", p
     if per_place is not None:
         ranked = select(mentions.c.id.label("mention_id"), func.row_number().over(
             partition_by=mentions.c.place_id, order_by=newest_first).label("rank")) \
-            .select_from(_PLACE_JOIN).where(and_(True, *filters.clauses())).subquery()
+            .select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).subquery()
         query = query.where(mentions.c.id.in_(select(ranked.c.mention_id).where(ranked.c.rank <= per_place)))
     if place_id is not None:
         query = query.where(mentions.c.place_id == place_id)
@@ -233,7 +235,7 @@ def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
         func.sum(case((and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)), 1), else_=0))
         .label("doubtful_count"),
         func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
-    ).select_from(_PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
+    ).select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
     yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
 
 

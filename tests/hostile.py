@@ -103,7 +103,7 @@ PARAM_VALUES = [
 
 # Names of the filter and paging parameters every page and API endpoint accepts.
 FILTER_PARAMS = ["article", "since", "until", "country", "q", "review", "bbox"]
-PAGING_PARAMS = ["page", "_size", "_offset", "_mentions", "place", "download", "granularity", "limit"]
+PAGING_PARAMS = ["page", "_size", "_offset", "_mentions", "place", "download", "granularity", "limit", "zoom"]
 
 # Ids tried in paths (/articles/<id>, /places/<id>, ...), as they appear in the URL.
 PATH_IDS = ["0", "-1", "99999999999999999999999", str(2**63), str(2**63 - 1), "1.5", "1e3",

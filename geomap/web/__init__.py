@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_UPLOAD_MB=DEFAULT_MAX_UPLOAD_MB,  # the largest request body (GEOMAP_MAX_UPLOAD_MB); 413 past it
         PAGE_SIZE=50,
         POPUP_PASSAGES=3,
+        MAP_MAX_POINTS=5000,  # above it a map that gives its zoom gets grid cells (GEOMAP_MAP_MAX_POINTS)
         SECRET_KEY=secrets.token_hex(32),
         WRITE_TOKEN=None,  # when set, every POST that changes data must carry it (GEOMAP_WRITE_TOKEN)
     )

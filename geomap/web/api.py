@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context
 from sqlalchemy import select
 
+from geomap.aggregate import MAX_ZOOM, count_places, iter_cells_geojson
 from geomap.export import iter_csv, iter_geojson, place_mention_refs
 from geomap.query import list_articles
 from geomap.store import places, snapshot
@@ -14,11 +15,22 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/places.geojson")
 def places_geojson():
-    """One Point per place under the filters; ``_mentions=N`` keeps each place's N newest mentions."""
+    """One Point per place under the filters; ``_mentions=N`` keeps each place's N newest mentions.
+    With ``zoom`` (the map's), more places than MAP_MAX_POINTS come back as grid cells."""
     filters = filters_from_request()
     limit = int_arg("_mentions", default=None, low=0, high=10_000)
+    zoom = int_arg("zoom", default=None, low=0, high=MAX_ZOOM)
+    if zoom is not None and _too_many_points(filters):
+        return _stream(iter_cells_geojson(engine(), filters, zoom), "application/geo+json", "places.geojson")
     chunks = iter_geojson(engine(), filters, granularity="place", mentions_per_place=limit)
     return _stream(chunks, "application/geo+json", "places.geojson")
+
+
+def _too_many_points(filters) -> bool:
+    """More places under the filters than a map should draw one by one (MAP_MAX_POINTS):
+    then a map that says its ``zoom`` gets grid cells with exact counts instead."""
+    with engine().connect() as conn:
+        return count_places(conn, filters) > current_app.config["MAP_MAX_POINTS"]
 
 
 @bp.get(f"/api/places/<{ID}:place_id>/mentions.json")
