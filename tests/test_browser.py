@@ -68,12 +68,14 @@ def stored(tmp_path_factory, geoparser) -> dict:
 
 
 @contextmanager
-def running_server(db: Path, data_dir: Path, log_dir: Path, *, warm: tuple[str, ...] = ()):
+def running_server(db: Path, data_dir: Path, log_dir: Path, *, warm: tuple[str, ...] = (),
+                   settings: dict[str, str] | None = None):
     """The real server (``geomap serve``) over ``db`` on a free port, tiles off; yields its base URL.
 
-    ``warm`` paths are fetched before the URL is handed out, so no page waits for a first build."""
+    ``warm`` paths are fetched before the URL is handed out, so no page waits for a first build;
+    ``settings`` are GEOMAP_* environment variables for this server."""
     port = _free_port()
-    env = dict(os.environ, GEOMAP_DATA_DIR=str(data_dir), GEOMAP_TILES_URL="")
+    env = dict(os.environ, GEOMAP_DATA_DIR=str(data_dir), GEOMAP_TILES_URL="", **(settings or {}))
     env.pop("GEOMAP_DB", None)
     env.pop("GEOMAP_WRITE_TOKEN", None)
     log_path = log_dir / "server.log"
@@ -229,6 +231,13 @@ def wait_ready(page) -> int:
     assert state == "1", f"the map data failed to load: {page.inner_text('#gm-status')}"
     page.wait_for_load_state("networkidle")  # the outlines too, before anything navigates away
     return int(page.evaluate("document.body.dataset.mapCount"))
+
+
+def settle(page) -> int:
+    """Wait until the map has stopped moving (zoom animations end, the viewport refetch is
+    scheduled) and its data is drawn; the number of features."""
+    page.wait_for_timeout(700)
+    return wait_ready(page)
 
 
 def close_popup(page) -> None:
@@ -411,3 +420,38 @@ def test_download_follows_the_time_slider(watched, server):
     shown = wait_ready(page)
     href = page.locator("#gm-download-geojson").get_attribute("href")
     assert len(json.loads(fetch(urljoin(server + "/", href)))["features"]) == shown
+
+
+def test_a_zoomed_out_map_over_many_places_shows_areas_then_places(browser, stored, data_dir, tmp_path):
+    """Past MAP_MAX_POINTS places (3 here) the map gets grid cells with exact counts; a click
+    on a cell zooms in and the map refetches its viewport until places come back, whose popups
+    still fetch their passages."""
+    with running_server(stored["db"], data_dir, tmp_path, settings={"GEOMAP_MAP_MAX_POINTS": "3"}) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        watch = Watch(page, base)
+        try:
+            open_map(page, base + "/")
+            cells = settle(page)  # the first answer fits the map, which then asks for its viewport
+            assert page.evaluate("document.body.dataset.mapAggregated") == "1"
+            labels = page.locator(".gm-cell").all_inner_texts()
+            assert len(labels) == cells >= 1
+            total = sum(f["properties"]["mention_count"] for f in api_features(base))
+            assert sum(int(label) for label in labels) == total  # the counts stay exact
+
+            for _ in range(8):  # zoom into the busiest area until the view holds few enough places
+                if page.evaluate("document.body.dataset.mapAggregated") == "0":
+                    break
+                texts = page.locator(".gm-cell").all_inner_texts()
+                page.locator(".gm-cell").nth(max(range(len(texts)), key=lambda i: int(texts[i]))).click()
+                settle(page)
+            assert page.evaluate("document.body.dataset.mapAggregated") == "0", "never zoomed in to places"
+            assert "bbox=" in page.evaluate("() => performance.getEntriesByType('resource')"
+                                            ".map(e => e.name).filter(n => n.includes('places.geojson')).pop()")
+            popups = open_popups(page)
+            assert popups and all(p["passages"] for p in popups)
+            page.wait_for_load_state("networkidle")
+            watch.check()
+        finally:
+            context.close()

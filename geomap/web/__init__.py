@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from geomap.config import Settings
 from geomap.maps import DEFAULT_TILES, DEFAULT_TILES_ATTRIBUTION
@@ -135,7 +135,7 @@ def _register_errors(app: Flask) -> None:
         return error(500, "something went wrong on the server; the error was logged")
 
     @app.errorhandler(StoreError)
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(DatabaseError)
     def store_unavailable(exc):
         # The database failing (disk full, read-only, damaged) is the server's state, not a bug:
         # say what it is, with 503 so a client knows to try again later. Nothing is half-written:

@@ -169,35 +169,101 @@
     map.addLayer(areas);
     map.addLayer(towns);
 
+    // Views over more places than the server lets one response carry come back as grid
+    // cells (exact counts). From the first such answer on, the map is in viewport mode: each
+    // pan or zoom refetches the visible box at the new zoom, cells or places as the server
+    // decides. A view that came back whole needs no refetch: every point is already here.
+    var cells = L.layerGroup();
+    map.addLayer(cells);
+    var viewportMode = false;
+    var baseUrl = options.dataUrl;  // the filters (and the slider's "until"), without box or zoom
+    var pending = null;
+
+    function withView(url) {
+      var target = new URL(url, window.location.href);
+      target.searchParams.set("zoom", String(Math.max(0, Math.min(22, Math.round(map.getZoom())))));
+      if (viewportMode) {
+        var b = map.getBounds();
+        var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+        if (east - west >= 360 || b.getEast() - b.getWest() >= 360) { west = -180; east = 180; }
+        target.searchParams.set("bbox", [west, Math.max(-90, b.getSouth()), east, Math.min(90, b.getNorth())]
+          .map(function (v) { return v.toFixed(5); }).join(","));
+      }
+      return target.pathname + target.search;
+    }
+
+    function cellMarker(feature) {
+      var p = feature.properties;
+      var c = feature.geometry.coordinates;
+      var label = String(p.mention_count);
+      var size = 26 + 6 * Math.min(6, Math.floor(Math.log10(Math.max(1, p.mention_count))));
+      var m = L.marker([c[1], c[0]], {icon: L.divIcon({className: "gm-cell" + (p.doubtful_count ? " gm-cell-doubtful" : ""),
+        html: "", iconSize: [size, size]}), keyboard: true});
+      m.on("add", function () {  // the count as text, never as markup
+        var node = m.getElement();
+        if (node) { node.textContent = label; node.setAttribute("title", p.place_count + " places, " +
+          p.mention_count + " mentions in " + p.article_count + " articles: click to zoom in"); }
+      });
+      m.on("click", function () {
+        var box = p.cell;
+        map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      });
+      return m;
+    }
+
     function load(url) {
+      baseUrl = url;
       document.body.dataset.mapReady = "0";
-      options.currentUrl = url;  // the popups fetch their passages under the same filters
-      return fetch(url, {headers: {"Accept": "application/geo+json"}}).then(function (response) {
+      var request = withView(url);
+      options.currentUrl = request;  // the popups fetch their passages under the same filters
+      return fetch(request, {headers: {"Accept": "application/geo+json"}}).then(function (response) {
         if (!response.ok) { throw new Error("the map data could not be loaded (HTTP " + response.status + ")"); }
         return response.json();
       }).then(function (collection) {
+        if (options.currentUrl !== request) { return; }  // a newer view was asked for meanwhile
         towns.clearLayers();
         areas.clearLayers();
+        cells.clearLayers();
+        var aggregated = Boolean(collection.geomap && collection.geomap.aggregated);
         var bounds = [], townMarkers = [];
         collection.features.forEach(function (feature) {
+          if (aggregated) {
+            var cell = cellMarker(feature);
+            cells.addLayer(cell);
+            bounds.push(cell.getLatLng());
+            return;
+          }
           var m = marker(feature, options);
           if (feature.properties.precision <= 2) { townMarkers.push(m); } else { areas.addLayer(m); }
           bounds.push(m.getLatLng());
         });
         towns.addLayers(townMarkers);  // one bulk insert: markers one by one cost seconds at 10,000
-        if (options.fit && bounds.length) { map.fitBounds(L.latLngBounds(bounds).pad(0.2), {maxZoom: 8}); }
+        var first = !viewportMode;
+        if (aggregated) { viewportMode = true; }
+        if (first && options.fit && bounds.length) { map.fitBounds(L.latLngBounds(bounds).pad(0.2), {maxZoom: 8}); }
         focus(townMarkers.concat(areas.getLayers()));
         document.body.dataset.mapCount = String(collection.features.length);
+        document.body.dataset.mapAggregated = aggregated ? "1" : "0";
         document.body.dataset.mapReady = "1";
         var status = document.getElementById("gm-status");
         var n = collection.features.length;
-        if (status) { status.textContent = n + (n === 1 ? " place" : " places"); }
+        if (status) {
+          status.textContent = aggregated ? n + (n === 1 ? " area" : " areas") + " (zoom in for places)"
+            : n + (n === 1 ? " place" : " places");
+        }
       }).catch(function (error) {
         var status = document.getElementById("gm-status");
         if (status) { status.textContent = error.message; }
         document.body.dataset.mapReady = "error";
       });
     }
+
+    map.on("moveend", function () {
+      if (!viewportMode) { return; }
+      clearTimeout(pending);
+      document.body.dataset.mapReady = "0";  // what is drawn is about to be replaced
+      pending = setTimeout(function () { load(baseUrl); }, 250);  // once the user stops moving
+    });
 
     // "?place=<id>" (links from an article's mentions): open that place's popup.
     function focus(markers) {
