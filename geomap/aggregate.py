@@ -72,18 +72,20 @@ def iter_cells_geojson(engine: Engine, filters: Filters, zoom: int) -> Iterator[
     """A FeatureCollection of cells, as text chunks; ``"geomap": {"aggregated": ...}`` says
     what it is so a client can tell cells from places."""
     degrees = cell_degrees(zoom)
+    with snapshot(engine) as conn:  # read before the first byte goes out: a failure is still a clean error
+        found = list(iter_cells(conn, filters, degrees))  # a few thousand cells at most in a viewport
     head = {"aggregated": "grid", "zoom": zoom, "cell_degrees": degrees}
-    yield '{"type": "FeatureCollection", "geomap": ' + json.dumps(head) + ', "features": ['
-    with snapshot(engine) as conn:
-        for i, cell in enumerate(iter_cells(conn, filters, degrees)):
-            south, west = cell.row * degrees - 90.0, cell.col * degrees - 180.0
-            feature = {"type": "Feature",
-                       "geometry": {"type": "Point", "coordinates": [round(cell.lon, 6), round(cell.lat, 6)]},
-                       "properties": {
-                           "cluster": True, "place_count": cell.place_count, "mention_count": cell.mention_count,
-                           "article_count": cell.article_count, "doubtful_count": int(cell.doubtful_count or 0),
-                           "cell": [round(west, 6), round(south, 6), round(min(west + degrees, 180.0), 6),
-                                    round(min(south + degrees, 90.0), 6)],
-                       }}
-            yield ("\n" if i == 0 else ",\n") + json.dumps(feature)
-    yield "\n]}\n"
+    yield '{"type": "FeatureCollection", "geomap": ' + json.dumps(head) + ', "features": [\n'
+    yield ",\n".join(json.dumps(_cell_feature(cell, degrees)) for cell in found) + "\n]}\n"
+
+
+def _cell_feature(cell, degrees: float) -> dict:
+    south, west = cell.row * degrees - 90.0, cell.col * degrees - 180.0
+    return {"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(cell.lon, 6), round(cell.lat, 6)]},
+            "properties": {
+                "cluster": True, "place_count": cell.place_count, "mention_count": cell.mention_count,
+                "article_count": cell.article_count, "doubtful_count": int(cell.doubtful_count or 0),
+                "cell": [round(west, 6), round(south, 6), round(min(west + degrees, 180.0), 6),
+                         round(min(south + degrees, 90.0), 6)],
+            }}
