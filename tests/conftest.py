@@ -44,3 +44,17 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared data absent: {path} (the gold corpora live beside the repo in CI)")
     return path
+
+
+def ingested_store(directory: Path, parser: Geoparser, items: list) -> str:
+    """The URL of a new SQLite store in ``directory`` holding ``items`` (Articles) geoparsed
+    by ``parser``; fails the test unless every one was stored."""
+    from geomap.services import ingest
+    from geomap.store import connect
+
+    url = f"sqlite:///{directory / 'store.sqlite'}"
+    engine = connect(url)
+    summary = ingest(engine, items, parser=parser)
+    assert summary.added == len(items) and not summary.failed, summary.line()
+    engine.dispose()
+    return url

@@ -8,10 +8,9 @@ from collections import Counter
 
 import pytest
 
+from conftest import ingested_store
 from geomap.aggregate import cell_degrees
 from geomap.model import Article
-from geomap.services import ingest
-from geomap.store import connect
 from geomap.web import create_app
 
 ARTICLES = [
@@ -27,12 +26,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory, geoparser) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('cells') / 'store.sqlite'}"
-    engine = connect(url)
-    summary = ingest(engine, ARTICLES, parser=geoparser)
-    assert summary.added == len(ARTICLES) and not summary.failed
-    engine.dispose()
-    return url
+    return ingested_store(tmp_path_factory.mktemp("cells"), geoparser, ARTICLES)
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from conftest import ingested_store
 from geomap.cli import main
 from geomap.model import Article
 from geomap.query import BBox, Filters, InvalidFilter
-from geomap.services import ingest
-from geomap.store import connect
 from geomap.web import create_app
 
 ARTICLES = [
@@ -28,12 +27,7 @@ ACROSS_THE_ANTIMERIDIAN = "170,-20,-170,-10"  # Fiji and Samoa, on both sides of
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory, geoparser) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('bbox') / 'store.sqlite'}"
-    engine = connect(url)
-    summary = ingest(engine, ARTICLES, parser=geoparser)
-    assert summary.added == len(ARTICLES) and not summary.failed
-    engine.dispose()
-    return url
+    return ingested_store(tmp_path_factory.mktemp("bbox"), geoparser, ARTICLES)
 
 
 @pytest.fixture
