@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 
-from sqlalchemy import and_, case, distinct, false, func, or_, select
+from sqlalchemy import Boolean, and_, case, distinct, false, func, literal_column, or_, select
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
 from gazetteer import name_key
 from geomap.dates import parse_user_date
@@ -53,14 +55,47 @@ class BBox:
         return cls(west, south, east, north)
 
     def clause(self):
-        """Places inside the box, over ``places``' latitude and longitude."""
+        """Places inside the box (edges included): over the PostGIS point and its GiST index
+        on PostgreSQL, over the latitude and longitude elsewhere."""
+        return _InBox(self)
+
+    def lat_lon_clause(self):
         lat = places.c.lat.between(self.south, self.north)
         if self.west <= self.east:
             return and_(lat, places.c.lon.between(self.west, self.east))
         return and_(lat, or_(places.c.lon >= self.west, places.c.lon <= self.east))
 
+    def postgis_clause(self):
+        geom = literal_column("places.geom")  # the generated column of migration 5
+
+        def overlaps(west: float, east: float):  # && is "bounding boxes intersect": for a point, inside
+            return geom.op("&&")(func.ST_MakeEnvelope(west, self.south, east, self.north, 4326))
+
+        if self.west <= self.east:
+            return overlaps(self.west, self.east)
+        return or_(overlaps(self.west, 180.0), overlaps(-180.0, self.east))
+
     def __str__(self) -> str:
         return ",".join(format(v, ".10g") for v in (self.west, self.south, self.east, self.north))
+
+
+class _InBox(ColumnElement):
+    """A bbox test compiled for each database (see ``BBox.clause``)."""
+    type = Boolean()
+    inherit_cache = False  # each box's numbers are bound parameters of a freshly compiled clause
+
+    def __init__(self, box: BBox):
+        self.box = box
+
+
+@compiles(_InBox)
+def _in_box_by_lat_lon(element, compiler, **kw):
+    return compiler.process(element.box.lat_lon_clause(), **kw)
+
+
+@compiles(_InBox, "postgresql")
+def _in_box_by_postgis(element, compiler, **kw):
+    return compiler.process(element.box.postgis_clause(), **kw)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """The store: articles, passages, places and mentions, in SQLAlchemy Core.
 
 SQLite by default (WAL, so the web app reads while an ingest writes); the same
-tables and queries are meant to run on PostgreSQL. Every article is written in
-one transaction, so a crash or a bad file mid-batch never leaves half of one.
-Schema changes are forward migrations recorded in ``schema_migrations``.
+tables, queries and migrations run on PostgreSQL (``GEOMAP_DB=postgresql://…``), where
+places also carry a PostGIS point with a GiST index for the viewport filter. Every
+article is written in one transaction, so a crash or a bad file mid-batch never leaves
+half of one. Schema changes are forward migrations recorded in ``schema_migrations``.
 
 Concurrency: writers use ``writing(engine)`` (BEGIN IMMEDIATE: the write lock is
 taken before the first read, so two ingests queue on the busy timeout instead of
-failing with "database is locked"); a reader that runs several queries which must
+failing with "database is locked"; on PostgreSQL a transaction-scoped advisory lock gives
+writers the same one-at-a-time order); a reader that runs several queries which must
 agree uses ``snapshot(engine)`` (one read transaction for all of them).
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from urllib.parse import quote, unquote
 from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
                         create_engine, delete, event, func, insert, inspect, select, update)
 from sqlalchemy import text as sql_text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from gazetteer import name_key
@@ -155,12 +157,34 @@ def _covering_indexes(conn: Connection) -> None:
             conn.execute(sql_text(f"DROP INDEX {replaced}"))
 
 
+def _postgis_points(conn: Connection) -> None:
+    """On PostgreSQL, a PostGIS point for each place, kept by the database itself (a
+    generated column: no insert needs to know about it), and a GiST index for the viewport
+    filter. SQLite filters on the latitude and longitude indexes instead."""
+    if conn.dialect.name != "postgresql":
+        return
+    installed = conn.scalar(sql_text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'"))
+    if not installed:
+        try:
+            with conn.begin_nested():
+                conn.execute(sql_text("CREATE EXTENSION postgis"))
+        except DBAPIError as exc:
+            raise StoreError("PostGIS is not installed in this database and this role cannot install it "
+                             f"({_first_line(exc)}); as a superuser run CREATE EXTENSION postgis in it (Debian: "
+                             "apt-get install postgresql-15-postgis-3)") from exc
+    conn.execute(sql_text(
+        "ALTER TABLE places ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326) "
+        "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"))
+    conn.execute(sql_text("CREATE INDEX IF NOT EXISTS places_geom ON places USING GIST (geom)"))
+
+
 # Forward migrations, applied in order, each in its own transaction. Append; never edit.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, passages, places, mentions", _initial_schema),
     (2, "places.search_name: accent- and case-folded names for the place filter", _add_search_name),
     (3, "corrections, and the mentions' surface_key / auto_place_id / correction_id / rejected", _add_corrections),
     (4, "covering indexes on mentions by place and by article, for the map's counts", _covering_indexes),
+    (5, "PostgreSQL: a PostGIS point per place with a GiST index (nothing on SQLite)", _postgis_points),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -170,6 +194,7 @@ class StoreError(RuntimeError):
 
 
 BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_KEY = 0x67656F6D6170  # "geomap": the PostgreSQL advisory lock every writer takes
 
 
 def connect(url: str) -> Engine:
@@ -182,13 +207,21 @@ def connect(url: str) -> Engine:
             url = f"sqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true"
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, **_engine_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     migrate(engine)
-    if engine.dialect.name == "sqlite" and not _has_statistics(engine):
+    if not _has_statistics(engine):
         refresh_statistics(engine)
     return engine
+
+
+def _engine_options(url: str) -> dict:
+    if make_url(url).get_backend_name() == "postgresql":
+        # A server restarted under a long-running `geomap serve` leaves dead pooled
+        # connections: test each one before use rather than fail a request.
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
+    return {}
 
 
 def _on_read_only_media(path: Path) -> bool:
@@ -224,6 +257,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.begin()
+            if engine.dialect.name == "postgresql":  # released at commit or rollback
+                conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
         try:
             yield conn
         except BaseException:
@@ -242,8 +277,8 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN")  # deferred: the snapshot is taken by the first read
-        else:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        else:  # PostgreSQL: one snapshot for the whole transaction
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         try:
             yield conn
         finally:
@@ -267,23 +302,47 @@ _CAUSES = [
     ("file is not a database", "the file is not a SQLite database (or it is damaged)",
      "check the path, or restore it from a backup"),
     ("malformed", "the database file is damaged", "restore it from a backup"),
+    # PostgreSQL (psycopg2's words)
+    ("connection refused", "the PostgreSQL server is not running or not listening there",
+     "start it, or check the host and port"),
+    ("could not translate host name", "the PostgreSQL host name is unknown", "check the host in the URL"),
+    ("timeout expired", "the PostgreSQL server did not answer", "check the host, the port and the network"),
+    ("password authentication failed", "PostgreSQL refused the user name or password", "check the URL's credentials"),
+    ("does not exist", "the PostgreSQL database or role does not exist", "create it (createdb) or fix the URL"),
+    ("permission denied", "this PostgreSQL role lacks a permission it needs", "grant it, or use another role"),
+    ("no password supplied", "PostgreSQL asked for a password", "put it in the URL or in ~/.pgpass"),
 ]
 
 
 def describe_error(exc: BaseException, url: str) -> str:
     """One line naming the database and the cause of ``exc``, for a user."""
-    where = url.removeprefix("sqlite:///")
-    if where.startswith("file:"):  # the read-only URI form connect() may use
-        where = unquote(where.removeprefix("file:").split("?", 1)[0])
+    where = _display_name(url)
     if isinstance(exc, StoreError):
         return f"database {where}: {exc}"
-    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy's wrapper adds the SQL and a link: keep the driver's words
-    detail = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    detail = _first_line(exc)
     lowered = detail.lower()
     for needle, cause, advice in _CAUSES:
         if needle in lowered:
             return f"cannot use the database {where}: {cause} ({detail}); {advice}"
     return f"cannot use the database {where}: {detail}"
+
+
+def _display_name(url: str) -> str:
+    """The database as a user named it: a file path, or the URL without its password."""
+    if url.startswith("sqlite:///"):
+        where = url.removeprefix("sqlite:///")
+        if where.startswith("file:"):  # the read-only URI form connect() may use
+            where = unquote(where.removeprefix("file:").split("?", 1)[0])
+        return where
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: still never echo a password
+        return url.split("@")[-1] if "@" in url else url
+
+
+def _first_line(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy's wrapper adds the SQL and a link: keep the driver's words
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def is_store_failure(exc: BaseException) -> bool:
@@ -341,6 +400,9 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def _has_statistics(engine: Engine) -> bool:
+    """SQLite keeps statistics only after ANALYZE; PostgreSQL's autovacuum gathers its own."""
+    if engine.dialect.name != "sqlite":
+        return True
     with engine.connect() as conn:
         return inspect(conn).has_table("sqlite_stat1")
 
@@ -358,14 +420,15 @@ def save_article(conn: Connection, article: Article, mentions_: list[Mention], p
 
     An article already stored (same identity) is left as it is unless ``replace``.
     """
-    identity = article.identity
+    identity = storable(article.identity)
     existing = conn.scalar(select(articles.c.id).where(articles.c.identity == identity))
     if existing is not None and not replace:
         count = conn.scalar(select(func.count()).select_from(mentions).where(mentions.c.article_id == existing))
         return SaveResult("unchanged", existing, count)
     values = dict(identity=identity, title=article.title, published=article.published, source=article.source,
                   url=article.url, author=article.author, origin=article.origin, external_id=article.external_id,
-                  text=article.text, ingested_at=_now())
+                  text=article.text)
+    values = {name: storable(value) for name, value in values.items()} | {"ingested_at": _now()}
     if existing is None:
         article_id = conn.execute(insert(articles).values(**values)).inserted_primary_key[0]
         status = "added"
@@ -387,13 +450,14 @@ def write_geoparse(conn: Connection, article_id: int, text: str, mentions_: list
     """
     passage_ids: dict[int, int] = {}
     if passages_:
+        text = storable(text)
         rows = [dict(article_id=article_id, idx=p.index, start=p.start, end=p.end, text=text[p.start:p.end])
                 for p in passages_]
         ids = conn.scalars(insert(passages).returning(passages.c.id, sort_by_parameter_order=True), rows).all()
         passage_ids = {p.index: pid for p, pid in zip(passages_, ids)}
     place_ids = place_ids_for(conn, [m.place for m in mentions_])
     rows = [dict(article_id=article_id, passage_id=passage_ids.get(m.passage), place_id=place_ids[_place_key(m.place)],
-                 start=m.start, end=m.end, surface=m.text, surface_key=name_key(m.text), score=m.score,
+                 start=m.start, end=m.end, surface=storable(m.text), surface_key=name_key(m.text), score=m.score,
                  precision=m.precision,
                  alternatives=json.dumps([_alternative_json(a.place, a.score) for a in m.alternatives]))
             for m in mentions_]
@@ -429,6 +493,12 @@ def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:
         ids = conn.scalars(insert(places).returning(places.c.id, sort_by_parameter_order=True), rows).all()
         found.update(zip(missing, ids))
     return found
+
+
+def storable(value):
+    """``value`` with NUL characters replaced by U+FFFD, one for one (offsets still hold):
+    PostgreSQL's text cannot hold NUL, and SQLite's copy must read back the same."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
 
 
 def _place_key(place: PlaceRef) -> str:

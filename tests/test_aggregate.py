@@ -25,8 +25,8 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def db_url(tmp_path_factory, geoparser) -> str:
-    return ingested_store(tmp_path_factory.mktemp("cells"), geoparser, ARTICLES)
+def db_url(module_store_url, tmp_path_factory, geoparser) -> str:
+    return ingested_store(tmp_path_factory.mktemp("cells"), geoparser, ARTICLES, url=module_store_url())
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ ACROSS_THE_ANTIMERIDIAN = "170,-20,-170,-10"  # Fiji and Samoa, on both sides of
 
 
 @pytest.fixture(scope="module")
-def db_url(tmp_path_factory, geoparser) -> str:
-    return ingested_store(tmp_path_factory.mktemp("bbox"), geoparser, ARTICLES)
+def db_url(module_store_url, tmp_path_factory, geoparser) -> str:
+    return ingested_store(tmp_path_factory.mktemp("bbox"), geoparser, ARTICLES, url=module_store_url())
 
 
 @pytest.fixture

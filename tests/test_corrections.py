@@ -41,8 +41,9 @@ TX_TEXT = "Storms hit Paris overnight. In Paris the mayor spoke to reporters fro
 NO_PARIS_TEXT = "Officials in Kyiv said drones struck Kherson overnight."
 
 
-def _engine(tmp_path, name="corrections.sqlite"):
-    return connect(f"sqlite:///{tmp_path / name}")
+def _engine(store_url, name="corrections"):
+    """A store on this test's backend (SQLite, then PostgreSQL: see ``conftest.store_url``)."""
+    return connect(store_url(name))
 
 
 def _article(title: str, text: str) -> Article:
@@ -118,8 +119,8 @@ def test_the_running_example_is_ambiguous_as_assumed(geoparser):
 # scopes
 
 
-def test_mention_scope_changes_only_that_mention(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_mention_scope_changes_only_that_mention(store_url, geoparser, tx):
+    engine = _engine(store_url)
     first, other = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT)
     one, two = _paris(engine, first)
     applied = _correct(engine, one.id, tx, scope="mention", author="ana")
@@ -137,8 +138,8 @@ def test_mention_scope_changes_only_that_mention(tmp_path, geoparser, tx):
     assert json.loads(row.previous)["key"] == PARIS_FR
 
 
-def test_article_scope_changes_every_mention_of_the_name_in_that_article(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_article_scope_changes_every_mention_of_the_name_in_that_article(store_url, geoparser, tx):
+    engine = _engine(store_url)
     first, other = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT)
     applied = _correct(engine, _paris(engine, first)[1].id, tx, scope="article")
 
@@ -150,8 +151,8 @@ def test_article_scope_changes_every_mention_of_the_name_in_that_article(tmp_pat
     assert all(m.correction_id is None for m in _mentions(engine, first) if m.surface != "Paris")
 
 
-def test_surface_scope_changes_every_article_and_newly_ingested_ones(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_surface_scope_changes_every_article_and_newly_ingested_ones(store_url, geoparser, tx):
+    engine = _engine(store_url)
     first, second, third = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT, NO_PARIS_TEXT)
     applied = _correct(engine, _paris(engine, second)[0].id, tx, scope="surface")
 
@@ -166,8 +167,8 @@ def test_surface_scope_changes_every_article_and_newly_ingested_ones(tmp_path, g
     assert (mention.key, mention.correction_id) == (PARIS_TX, applied.correction_id)
 
 
-def test_surface_scope_matches_the_folded_name(tmp_path, geoparser, gazetteer):
-    engine = _engine(tmp_path)
+def test_surface_scope_matches_the_folded_name(store_url, geoparser, gazetteer):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, "Police in Cordoba said the roads were closed.")
     [plain] = _mentions(engine, first, "Cordoba")
     spain = next(p for p in gazetteer.candidates("Cordoba") if p.country_code == "ES" and p.kind == "city")
@@ -178,8 +179,8 @@ def test_surface_scope_matches_the_folded_name(tmp_path, geoparser, gazetteer):
     assert [m.key for m in _mentions(engine, accented, "Córdoba")] == [spain.key]
 
 
-def test_country_condition_applies_only_where_the_article_mentions_that_country(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_country_condition_applies_only_where_the_article_mentions_that_country(store_url, geoparser, tx):
+    engine = _engine(store_url)
     us, fr = _ingest(engine, geoparser, US_TEXT, FR_TEXT)
     applied = _correct(engine, _paris(engine, us)[0].id, tx, scope="surface", country="us")
 
@@ -196,8 +197,8 @@ def test_country_condition_applies_only_where_the_article_mentions_that_country(
     assert [(m.key, m.correction_id) for m in _paris(engine, fr_later)] == [(PARIS_FR, None)]
 
 
-def test_a_country_condition_needs_surface_scope(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_a_country_condition_needs_surface_scope(store_url, geoparser, tx):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, US_TEXT)
     for scope in ("mention", "article"):
         with pytest.raises(CorrectionError, match="country"):
@@ -206,8 +207,8 @@ def test_a_country_condition_needs_surface_scope(tmp_path, geoparser, tx):
         assert conn.scalar(select(func.count()).select_from(corrections)) == 0
 
 
-def test_invalid_corrections_are_refused_with_a_reason(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_invalid_corrections_are_refused_with_a_reason(store_url, geoparser, tx):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, US_TEXT)
     mention_id = _paris(engine, first)[0].id
     with engine.begin() as conn:
@@ -226,8 +227,8 @@ def test_invalid_corrections_are_refused_with_a_reason(tmp_path, geoparser, tx):
 # not a place
 
 
-def test_not_a_place_removes_the_mention_from_every_view(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_not_a_place_removes_the_mention_from_every_view(store_url, geoparser):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, "Springfield officials met in Paris on Monday.")
     [spring] = _mentions(engine, first, "Springfield")
     spring_place = spring.place_id
@@ -255,8 +256,8 @@ def test_not_a_place_removes_the_mention_from_every_view(tmp_path, geoparser):
     assert [r["surface"] for r in rows] == ["Paris"]
 
 
-def test_not_a_place_for_a_whole_article_and_undo_brings_it_back(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_not_a_place_for_a_whole_article_and_undo_brings_it_back(store_url, geoparser):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, TWICE_TEXT)
     applied = _correct(engine, _paris(engine, first)[0].id, None, scope="article")
     assert applied.mentions_changed == 2
@@ -271,8 +272,8 @@ def test_not_a_place_for_a_whole_article_and_undo_brings_it_back(tmp_path, geopa
 # precedence, undo
 
 
-def test_most_specific_correction_wins_whatever_the_order(tmp_path, geoparser, tx, tn):
-    engine = _engine(tmp_path)
+def test_most_specific_correction_wins_whatever_the_order(store_url, geoparser, tx, tn):
+    engine = _engine(store_url)
     first, second = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT)
     # The surface-wide decision first, then one mention decided otherwise ...
     surface = _correct(engine, _paris(engine, second)[0].id, tx, scope="surface")
@@ -288,8 +289,8 @@ def test_most_specific_correction_wins_whatever_the_order(tmp_path, geoparser, t
     assert [m.rejected for m in _paris(engine, second)] == [1, 1]
 
 
-def test_article_scope_beats_surface_scope(tmp_path, geoparser, tx, tn):
-    engine = _engine(tmp_path)
+def test_article_scope_beats_surface_scope(store_url, geoparser, tx, tn):
+    engine = _engine(store_url)
     first, second = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT)
     article = _correct(engine, _paris(engine, first)[0].id, tn, scope="article")
     surface = _correct(engine, _paris(engine, second)[0].id, tx, scope="surface")
@@ -297,8 +298,8 @@ def test_article_scope_beats_surface_scope(tmp_path, geoparser, tx, tn):
     assert {(m.key, m.correction_id) for m in _paris(engine, second)} == {(PARIS_TX, surface.correction_id)}
 
 
-def test_undo_restores_the_automatic_choice_and_reapplies_what_else_is_active(tmp_path, geoparser, tx, tn):
-    engine = _engine(tmp_path)
+def test_undo_restores_the_automatic_choice_and_reapplies_what_else_is_active(store_url, geoparser, tx, tn):
+    engine = _engine(store_url)
     first, second = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT)
     surface = _correct(engine, _paris(engine, second)[0].id, tx, scope="surface")
     mention = _correct(engine, _paris(engine, first)[0].id, tn, scope="mention")
@@ -324,8 +325,8 @@ def test_undo_restores_the_automatic_choice_and_reapplies_what_else_is_active(tm
         _undo(engine, 4242)
 
 
-def test_undoing_an_overridden_correction_leaves_the_winner_in_place(tmp_path, geoparser, tx, tn):
-    engine = _engine(tmp_path)
+def test_undoing_an_overridden_correction_leaves_the_winner_in_place(store_url, geoparser, tx, tn):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, US_TEXT)
     surface = _correct(engine, _paris(engine, first)[0].id, tx, scope="surface")
     mention = _correct(engine, _paris(engine, first)[0].id, tn, scope="mention")
@@ -334,9 +335,9 @@ def test_undoing_an_overridden_correction_leaves_the_winner_in_place(tmp_path, g
         [(PARIS_TN, mention.correction_id), (PARIS_FR, None)]
 
 
-def test_undo_restores_the_automatic_choice_of_articles_ingested_while_it_was_active(tmp_path, geoparser, data_dir,
+def test_undo_restores_the_automatic_choice_of_articles_ingested_while_it_was_active(store_url, geoparser, data_dir,
                                                                                     tx):
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, TWICE_TEXT)
     surface = _correct(engine, _paris(engine, first)[0].id, tx, scope="surface")
     # Ingested like the CLI and the web app do: no parser given, the learned prior is used.
@@ -352,8 +353,8 @@ def test_undo_restores_the_automatic_choice_of_articles_ingested_while_it_was_ac
 # reprocess, exports
 
 
-def test_reprocess_keeps_corrections_applied(tmp_path, geoparser, data_dir, tx, tn):
-    engine = _engine(tmp_path)
+def test_reprocess_keeps_corrections_applied(store_url, geoparser, data_dir, tx, tn):
+    engine = _engine(store_url)
     first, second = _ingest(engine, geoparser, US_TEXT, DOUBT_TEXT)
     one, two = _paris(engine, first)
     mention = _correct(engine, two.id, tn, scope="mention")
@@ -376,8 +377,8 @@ def test_reprocess_keeps_corrections_applied(tmp_path, geoparser, data_dir, tx, 
     assert (spring.rejected, spring.correction_id) == (1, rejected.correction_id)
 
 
-def test_reprocess_applies_surface_corrections(tmp_path, geoparser, data_dir, tx):
-    engine = _engine(tmp_path)
+def test_reprocess_applies_surface_corrections(store_url, geoparser, data_dir, tx):
+    engine = _engine(store_url)
     first, second = _ingest(engine, geoparser, FR_TEXT, QUIET_TEXT)
     surface = _correct(engine, _paris(engine, second)[0].id, tx, scope="surface")
     reprocess(engine, data_dir=data_dir)
@@ -385,8 +386,8 @@ def test_reprocess_applies_surface_corrections(tmp_path, geoparser, data_dir, tx
         assert {(m.key, m.correction_id) for m in _paris(engine, article_id)} == {(PARIS_TX, surface.correction_id)}
 
 
-def test_exports_mark_corrected_mentions_and_keep_the_automatic_choice(tmp_path, geoparser, tx):
-    engine = _engine(tmp_path)
+def test_exports_mark_corrected_mentions_and_keep_the_automatic_choice(store_url, geoparser, tx):
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, US_TEXT)
     one, _ = _paris(engine, first)
     _correct(engine, one.id, tx, scope="mention")
@@ -415,8 +416,8 @@ def test_exports_mark_corrected_mentions_and_keep_the_automatic_choice(tmp_path,
 # sharing: export / import
 
 
-def test_corrections_travel_to_another_database(tmp_path, geoparser, tx, tn):
-    source = _engine(tmp_path, "source.sqlite")
+def test_corrections_travel_to_another_database(store_url, geoparser, tx, tn):
+    source = _engine(store_url, "source")
     _, first = _ingest(source, geoparser, NO_PARIS_TEXT, US_TEXT)
     one, two = _paris(source, first)
     _correct(source, one.id, tn, scope="mention", author="ana")
@@ -433,7 +434,7 @@ def test_corrections_travel_to_another_database(tmp_path, geoparser, tx, tn):
     assert (shared[0]["start"], shared[0]["end"]) == (one.start, one.end)
 
     # A fresh database: its only article is id 1, the corrections' article (id 2) is not there.
-    target = _engine(tmp_path, "target.sqlite")
+    target = _engine(store_url, "target")
     [here] = _ingest(target, geoparser, TWICE_TEXT)
     assert here != first
     with target.begin() as conn:
@@ -448,15 +449,15 @@ def test_corrections_travel_to_another_database(tmp_path, geoparser, tx, tn):
     assert {m.key for m in _paris(target, later)} == {PARIS_TX}
 
 
-def test_import_keeps_mention_and_article_corrections_where_the_article_matches(tmp_path, geoparser, tn):
-    source = _engine(tmp_path, "source.sqlite")
+def test_import_keeps_mention_and_article_corrections_where_the_article_matches(store_url, geoparser, tn):
+    source = _engine(store_url, "source")
     [first] = _ingest(source, geoparser, US_TEXT)
     one, _ = _paris(source, first)
     _correct(source, one.id, tn, scope="mention")
     with source.connect() as conn:
         shared = list(iter_corrections(conn))
 
-    target = _engine(tmp_path, "target.sqlite")  # the same article at the same id
+    target = _engine(store_url, "target")  # the same article at the same id
     [same] = _ingest(target, geoparser, US_TEXT)
     assert same == first
     with target.begin() as conn:
@@ -464,7 +465,7 @@ def test_import_keeps_mention_and_article_corrections_where_the_article_matches(
     assert [m.key for m in _paris(target, same)] == [PARIS_TN, PARIS_FR]
 
     # An article with that id but not that name at those offsets: skipped.
-    other = _engine(tmp_path, "other.sqlite")
+    other = _engine(store_url, "other")
     _ingest(other, geoparser, FR_TEXT)
     with other.begin() as conn:
         assert import_corrections(conn, shared) == (0, 1)
@@ -487,8 +488,8 @@ BAD_RECORDS = [
 
 
 @pytest.mark.parametrize("record, message", BAD_RECORDS, ids=[m for _, m in BAD_RECORDS])
-def test_a_bad_import_record_is_refused_naming_its_line(tmp_path, tx, record, message):
-    engine = _engine(tmp_path)
+def test_a_bad_import_record_is_refused_naming_its_line(store_url, tx, record, message):
+    engine = _engine(store_url)
     good = {"scope": "surface", "action": "place", "surface_key": "paris", "place": tx}
     with pytest.raises(CorrectionError, match=f"^line 2: .*{message}"):
         with engine.begin() as conn:
@@ -497,8 +498,8 @@ def test_a_bad_import_record_is_refused_naming_its_line(tmp_path, tx, record, me
         assert conn.scalar(select(func.count()).select_from(corrections)) == 0
 
 
-def test_import_refuses_coordinates_off_the_globe(tmp_path):
-    engine = _engine(tmp_path)
+def test_import_refuses_coordinates_off_the_globe(store_url):
+    engine = _engine(store_url)
     record = {"scope": "surface", "action": "place", "surface_key": "paris",
               "place": {"key": "gn:1", "name": "Nowhere", "kind": "city", "lat": 1000, "lon": -999}}
     with pytest.raises(CorrectionError, match="line 1"):
@@ -510,9 +511,9 @@ def test_import_refuses_coordinates_off_the_globe(tmp_path):
 # learning from corrections
 
 
-def test_learned_preferences_count_every_place_active_place_corrections_chose(tmp_path, geoparser, gazetteer, tx,
+def test_learned_preferences_count_every_place_active_place_corrections_chose(store_url, geoparser, gazetteer, tx,
                                                                              tn):
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     first, second, third = _ingest(engine, geoparser, US_TEXT, TWICE_TEXT, DOUBT_TEXT)
     with engine.connect() as conn:
         assert learned_preferences(conn) == {}
@@ -601,9 +602,9 @@ def test_a_learned_place_in_the_rival_sense_region_needs_more_than_the_correctio
     assert _senses(learned, NY_TEXT, "New York") == {NY_CITY}
 
 
-def test_ingest_uses_the_learned_prior_where_no_correction_decides(tmp_path, geoparser, data_dir, tx):
+def test_ingest_uses_the_learned_prior_where_no_correction_decides(store_url, geoparser, data_dir, tx):
     """A mention-scope correction decides only its mention, but it is evidence for the next article."""
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     [first] = _ingest(engine, geoparser, US_TEXT)
     _correct(engine, _paris(engine, first)[0].id, tx, scope="mention")
     summary = ingest(engine, [_article("later", TX_TEXT.replace("Storms", "Floods"))], data_dir=data_dir)
@@ -615,8 +616,8 @@ def test_ingest_uses_the_learned_prior_where_no_correction_decides(tmp_path, geo
 # the review filter
 
 
-def test_review_keeps_only_doubtful_mentions_no_analyst_decided(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_review_keeps_only_doubtful_mentions_no_analyst_decided(store_url, geoparser):
+    engine = _engine(store_url)
     doubtful, sure = _ingest(engine, geoparser, DOUBT_TEXT, FR_TEXT)
     review = Filters(review=True)
     with engine.connect() as conn:

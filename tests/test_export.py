@@ -31,15 +31,16 @@ MENTION_KEYS = {"article_id", "article_title", "published", "passage", "start", 
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory, geoparser):
+def engine(module_store_url, geoparser):
     items = [i for i in iter_articles([str(p) for p in sample_paths()] + [str(FIXTURES)]) if isinstance(i, Article)]
     # One more article mentioning Kyiv on another day, so places gather several articles and dates.
     items.append(Article(title="Kyiv again", text="Air raid sirens sounded in Kyiv and Kharkiv on Sunday.",
                          published=date(2026, 12, 31), origin="extra"))  # newer than every sample
-    engine = connect(f"sqlite:///{tmp_path_factory.mktemp('export') / 'store.sqlite'}")
+    engine = connect(module_store_url())  # the module runs on SQLite, then on PostgreSQL
     summary = ingest(engine, items, parser=geoparser)
     assert summary.failed == 0 and summary.added == len(items)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def _geojson(engine, filters=Filters(), **kwargs) -> dict:

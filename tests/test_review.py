@@ -43,9 +43,9 @@ ARTICLES = {
 
 
 @pytest.fixture
-def store(tmp_path, geoparser) -> dict:
-    """A fresh store of the articles above; its URL and their ids by origin."""
-    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+def store(store_url, geoparser) -> dict:
+    """A fresh store of the articles above (on SQLite, then PostgreSQL); its URL and their ids by origin."""
+    url = store_url("review")
     engine = connect(url)
     items = [Article(title=t, text=x, published=d, origin=o) for o, (t, x, d) in ARTICLES.items()]
     summary = ingest(engine, items, parser=geoparser)

@@ -1,4 +1,5 @@
-"""The store and its query functions, on real SQLite files in ``tmp_path``.
+"""The store and its query functions, on real databases: each test taking ``store_url``
+runs on a SQLite file and on a PostgreSQL/PostGIS database (``conftest.store_url``).
 
 Articles are the bundled samples and the reader fixtures (every format), geoparsed by
 the session's real gazetteer and stored through ``geomap.services.ingest``.
@@ -11,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from geomap import store
 from geomap.model import Article
@@ -25,8 +26,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 TABLES = ("articles", "passages", "places", "mentions")
 
 
-def _engine(tmp_path, name="store.sqlite"):
-    return connect(f"sqlite:///{tmp_path / name}")
+def _engine(store_url, name="store"):
+    return connect(store_url(name))
+
+
+def _sqlite_engine(tmp_path):
+    return connect(f"sqlite:///{tmp_path / 'store.sqlite'}")
 
 
 def _read(*paths) -> list[Article]:
@@ -61,10 +66,10 @@ def _article(title, body, *, published=None, url=None) -> Article:
 # schema, connection
 
 
-def test_a_version_3_database_gets_the_covering_indexes(tmp_path):
+def test_a_version_3_database_gets_the_covering_indexes(store_url):
     """Migration 4 on a database made before it: the single-column mention indexes are
     replaced by the covering ones, the rows untouched, and the planner uses them."""
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     with engine.begin() as conn:
         conn.execute(text("DROP INDEX mentions_by_place"))
         conn.execute(text("DROP INDEX mentions_by_article"))
@@ -73,23 +78,24 @@ def test_a_version_3_database_gets_the_covering_indexes(tmp_path):
         conn.execute(text("DELETE FROM schema_migrations WHERE version = 4"))
     engine.dispose()
 
-    again = _engine(tmp_path)
+    again = _engine(store_url)
     with again.connect() as conn:
-        indexes = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
-        plan = " ".join(str(row) for row in conn.execute(text(
-            "EXPLAIN QUERY PLAN SELECT count(*), count(DISTINCT article_id) FROM mentions WHERE place_id = 1")))
+        indexes = {index["name"] for index in inspect(conn).get_indexes("mentions")}
+        if store_url.backend == "sqlite":
+            plan = " ".join(str(row) for row in conn.execute(text(
+                "EXPLAIN QUERY PLAN SELECT count(*), count(DISTINCT article_id) FROM mentions WHERE place_id = 1")))
+            assert "COVERING INDEX mentions_by_place" in plan
     assert {"mentions_by_place", "mentions_by_article"} <= indexes
     assert not {"ix_mentions_place_id", "ix_mentions_article_id"} & indexes
-    assert "COVERING INDEX mentions_by_place" in plan
     again.dispose()
 
 
-def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
-    engine = _engine(tmp_path)
+def test_schema_version_recorded_and_reconnect_is_a_no_op(store_url):
+    engine = _engine(store_url)
     with engine.connect() as conn:
         rows = conn.execute(select(schema_migrations)).all()
-        tables = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")))
-        indexes = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+        tables = set(inspect(conn).get_table_names())
+        indexes = {index["name"] for table in tables for index in inspect(conn).get_indexes(table)}
     assert SCHEMA_VERSION == len(store.MIGRATIONS)
     assert [(r.version, r.name) for r in rows] == [(version, name) for version, name, _ in store.MIGRATIONS]
     assert {"articles", "passages", "places", "mentions", "schema_migrations"} <= tables
@@ -98,7 +104,7 @@ def test_schema_version_recorded_and_reconnect_is_a_no_op(tmp_path):
             "mentions_by_place", "ix_passages_article_id"} <= indexes
     engine.dispose()
 
-    again = _engine(tmp_path)
+    again = _engine(store_url)
     with again.connect() as conn:
         rows_again = conn.execute(select(schema_migrations)).all()
     assert rows_again == rows  # same single row, same applied_at: nothing re-applied
@@ -134,25 +140,25 @@ def test_a_version_1_database_is_migrated_forward(tmp_path):
     assert versions == [v for v, _, _ in store.MIGRATIONS]
 
 
-def test_connect_keeps_stored_data(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_connect_keeps_stored_data(store_url, geoparser):
+    engine = _engine(store_url)
     ingest(engine, _read(*sample_paths()), parser=geoparser)
     before = _rows(engine)
     engine.dispose()
-    assert _rows(_engine(tmp_path)) == before
+    assert _rows(_engine(store_url)) == before
 
 
-def test_newer_schema_is_refused_clearly(tmp_path):
-    engine = _engine(tmp_path)
+def test_newer_schema_is_refused_clearly(store_url):
+    engine = _engine(store_url)
     with engine.begin() as conn:
         conn.execute(schema_migrations.insert().values(version=99, name="from the future", applied_at=store._now()))
     engine.dispose()
     with pytest.raises(StoreError, match="schema version 99.*upgrade geomap"):
-        _engine(tmp_path)
+        _engine(store_url)
 
 
 def test_wal_mode_and_foreign_keys(tmp_path):
-    engine = _engine(tmp_path)
+    engine = _sqlite_engine(tmp_path)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -165,7 +171,7 @@ def test_wal_mode_and_foreign_keys(tmp_path):
 
 
 def test_a_reader_can_read_while_a_writer_holds_a_transaction(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+    engine = _sqlite_engine(tmp_path)
     ingest(engine, _read(*sample_paths()), parser=geoparser)
     reader = sqlite3.connect(tmp_path / "store.sqlite", timeout=0.1)
     try:
@@ -183,9 +189,9 @@ def test_a_reader_can_read_while_a_writer_holds_a_transaction(tmp_path, geoparse
 # ingest: idempotence, replace, identity, failures
 
 
-def test_ingest_stores_every_article_and_is_idempotent(tmp_path, geoparser):
+def test_ingest_stores_every_article_and_is_idempotent(store_url, geoparser):
     corpus = _corpus()
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     first = ingest(engine, corpus, workers=1, parser=geoparser)
     assert (first.added, first.updated, first.unchanged, first.failed) == (len(corpus), 0, 0, 0)
     rows = _rows(engine)
@@ -202,8 +208,8 @@ def test_ingest_stores_every_article_and_is_idempotent(tmp_path, geoparser):
     assert second.mentions == 0  # nothing new written
 
 
-def test_replace_updates_in_place(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_replace_updates_in_place(store_url, geoparser):
+    engine = _engine(store_url)
     url = "https://example.org/news/1"
     old = _article("Night of shelling", "Shelling hit Kharkiv overnight, officials in Kyiv said.",
                    published=date(2025, 1, 1), url=url)
@@ -239,8 +245,8 @@ def test_replace_updates_in_place(tmp_path, geoparser):
     assert _rows(engine)["mentions"] == 2 and _rows(engine)["articles"] == 1
 
 
-def test_identity_is_the_url_else_the_text(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_identity_is_the_url_else_the_text(store_url, geoparser):
+    engine = _engine(store_url)
     body = "Aid trucks reached Khartoum on Monday.\nOfficials in Port Sudan said more would follow."
     base = Article(title="Convoy", text=body)
     summary = ingest(engine, [base], parser=geoparser)
@@ -267,8 +273,8 @@ def test_identity_is_the_url_else_the_text(tmp_path, geoparser):
     assert _rows(engine)["articles"] == 4
 
 
-def test_a_failure_in_the_middle_is_counted_and_the_rest_stored(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_a_failure_in_the_middle_is_counted_and_the_rest_stored(store_url, geoparser):
+    engine = _engine(store_url)
     first, second, third = _read(*sample_paths()[:3])
     seen = []
     items = [first, ReadError("broken.txt", "not valid UTF-8"), second,
@@ -284,9 +290,9 @@ def test_a_failure_in_the_middle_is_counted_and_the_rest_stored(tmp_path, geopar
     assert titles == [first.title, second.title, third.title]
 
 
-def test_a_store_error_mid_article_leaves_nothing_of_it(tmp_path, geoparser, monkeypatch):
+def test_a_store_error_mid_article_leaves_nothing_of_it(store_url, geoparser, monkeypatch):
     """One transaction per article: an error after its passages and first place were written rolls all back."""
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     real_place_ids = store.place_ids_for
 
     def failing_place_ids(conn, refs):
@@ -311,8 +317,8 @@ def test_a_store_error_mid_article_leaves_nothing_of_it(tmp_path, geoparser, mon
     assert owners == {summary.article_ids[0]}  # no passage of the failed article survived
 
 
-def test_geoparse_error_is_a_failure_and_the_batch_goes_on(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_geoparse_error_is_a_failure_and_the_batch_goes_on(store_url, geoparser):
+    engine = _engine(store_url)
     good = _read(sample_paths()[0])[0]
     broken = Article(title="not text", text=None, origin="weird.jsonl:7")  # type: ignore[arg-type]
     summary = ingest(engine, [broken, good], parser=geoparser)
@@ -325,8 +331,8 @@ def test_geoparse_error_is_a_failure_and_the_batch_goes_on(tmp_path, geoparser):
 # reprocess
 
 
-def test_reprocess_keeps_article_ids_and_rewrites_mentions(tmp_path, geoparser, data_dir):
-    engine = _engine(tmp_path)
+def test_reprocess_keeps_article_ids_and_rewrites_mentions(store_url, geoparser, data_dir):
+    engine = _engine(store_url)
     summary = ingest(engine, _read(*sample_paths()), parser=geoparser)
     ids = summary.article_ids
     before = {i: [(m.start, m.end, m.surface, m.key) for m in _mentions_of(engine, i)] for i in ids}
@@ -358,8 +364,8 @@ def test_reprocess_keeps_article_ids_and_rewrites_mentions(tmp_path, geoparser, 
 # passages, places
 
 
-def test_every_mention_sits_in_its_passage_at_the_right_offsets(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_every_mention_sits_in_its_passage_at_the_right_offsets(store_url, geoparser):
+    engine = _engine(store_url)
     ingest(engine, _corpus(), parser=geoparser)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -380,8 +386,8 @@ def test_every_mention_sits_in_its_passage_at_the_right_offsets(tmp_path, geopar
         assert r.p_text[r.start - r.p_start:r.end - r.p_start] == r.surface
 
 
-def test_places_are_keyed_by_the_gazetteer_key(tmp_path, geoparser, gazetteer):
-    engine = _engine(tmp_path)
+def test_places_are_keyed_by_the_gazetteer_key(store_url, geoparser, gazetteer):
+    engine = _engine(store_url)
     summary = ingest(engine, [_article("Kyiv one", "Sirens sounded in Kyiv overnight."),
                               _article("Kyiv two", "Officials in Kyiv and Odesa met on Tuesday."),
                               _article("Kyiv three", "Kyiv said the talks would go on.")], parser=geoparser)
@@ -409,9 +415,9 @@ def test_places_are_keyed_by_the_gazetteer_key(tmp_path, geoparser, gazetteer):
 
 
 @pytest.fixture
-def dated(tmp_path, geoparser):
+def dated(store_url, geoparser):
     """Five articles with known dates and places (one undated)."""
-    engine = _engine(tmp_path)
+    engine = _engine(store_url)
     docs = [
         _article("Kyiv in January", "Sirens sounded in Kyiv overnight.", published=date(2025, 1, 1)),
         _article("Odesa mid-month", "Drones struck Odesa, officials said.", published=date(2025, 1, 15)),
@@ -513,8 +519,8 @@ def test_filter_q_wildcards_and_quotes_are_literal(dated, q, expected):
     assert _rows(engine)["places"] == 7  # nothing was injected
 
 
-def test_filter_q_is_case_insensitive_beyond_ascii(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_filter_q_is_case_insensitive_beyond_ascii(store_url, geoparser):
+    engine = _engine(store_url)
     ingest(engine, [_article("Unrest", "Protests spread across Île-de-France and in Örebro on Monday.")],
            parser=geoparser)
     assert _place_names(engine, Filters()) == sorted(["Örebro", "Île-de-France"])
@@ -585,11 +591,28 @@ def test_list_articles_counts(dated):
     assert totals == {"articles": 5, "mentions": sum(r.mention_count for r in rows.values()), "places": 7}
 
 
-def test_list_articles_includes_articles_without_mentions(tmp_path, geoparser):
-    engine = _engine(tmp_path)
+def test_list_articles_includes_articles_without_mentions(store_url, geoparser):
+    engine = _engine(store_url)
     ingest(engine, [_article("Nothing here", "the committee met and nothing happened.", published=date(2025, 5, 5))],
            parser=geoparser)
     with engine.connect() as conn:
         rows = list_articles(conn)
         assert [(r.title, r.mention_count, r.place_count) for r in rows] == [("Nothing here", 0, 0)]
         assert list_articles(conn, Filters.from_args(country="UA")) == []
+
+
+def test_nul_characters_are_stored_as_replacement_characters(store_url, geoparser):
+    """PostgreSQL's text cannot hold NUL: both backends store U+FFFD in its place, one for
+    one, so every offset still points at the same characters."""
+    engine = _engine(store_url)
+    body = "Shelling hit Kyiv\x00 overnight.\x00 Odesa too."
+    summary = ingest(engine, [_article("nul\x00title", body, url="https://example.org/\x00")], parser=geoparser)
+    assert summary.added == 1 and not summary.failed
+    with engine.connect() as conn:
+        stored = conn.execute(select(articles.c.title, articles.c.text, articles.c.url)).one()
+        found = [(m.start, m.end, m.surface) for m in _mentions_of(engine, summary.article_ids[0])]
+    assert stored.text == body.replace("\x00", "\ufffd") and stored.title == "nul\ufffdtitle"
+    assert stored.url == "https://example.org/\ufffd"
+    assert found == [(body.index(name), body.index(name) + len(name), name) for name in ("Kyiv", "Odesa")]
+    assert all(stored.text[start:end] == surface for start, end, surface in found)
+    engine.dispose()

@@ -43,9 +43,10 @@ PAGE_SIZE = 3
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory, geoparser) -> dict:
-    """A store of the samples, the hostile article and an undated one; returns its URL and ids."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 't.sqlite'}"
+def seeded(module_store_url, geoparser) -> dict:
+    """A store of the samples, the hostile article and an undated one (on SQLite, then
+    PostgreSQL); returns its URL and ids."""
+    url = module_store_url("web")
     items = [i for i in iter_articles([str(p) for p in sample_paths()]) if isinstance(i, Article)]
     items += [HOSTILE, UNDATED]
     engine = connect(url)
