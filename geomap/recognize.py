@@ -136,7 +136,11 @@ class Recognizer:
                 ev.add("appositive")
             if next_word and next_word[0].isupper() and next_word.lower() in lexicon.BLOCKING_NEXT:
                 ev.add("blocked:organisation")
-            if prev_word and prev_word[0].isupper():
+            # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
+            # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
+            ends_sentence = prev is not None and text[prev.end(1):prev.end(1) + 1] == "." and len(prev_word) > 1 \
+                and prev_word.lower() not in lexicon.PERSON_TITLES
+            if prev_word and prev_word[0].isupper() and not ends_sentence:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev.end(1) else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.

@@ -114,6 +114,16 @@ def test_possessive_span_excludes_apostrophe_s(geoparser):
     assert not any("'" in m.text or "’" in m.text for m in mentions)
 
 
+@pytest.mark.parametrize("text", [
+    "Sirens sounded in Kyiv on Sunday. Kyiv's mayor spoke.",  # "Sunday Kyiv" is no person's name
+    "The talks ended on Monday. Odesa reopened its port.",
+])
+def test_the_word_ending_a_sentence_is_not_a_name_before_the_next(geoparser, text):
+    found = [m.text for m in geoparser.geoparse(text)]
+    assert found and all(name in ("Kyiv", "Odesa") for name in found)
+    assert found.count("Kyiv") == text.count("Kyiv")
+
+
 def test_inner_parts_of_longer_names_are_not_separate_mentions(geoparser):
     text = "Voters in Guinea-Bissau and protesters in New York City and Port Sudan were interviewed."
     mentions, _ = _spans(geoparser, text)
