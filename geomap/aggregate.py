@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from sqlalchemy import Integer, and_, case, distinct, func, select
+from sqlalchemy import Integer, and_, case, distinct, func, null, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from geomap.query import DOUBTFUL_BELOW, PLACE_JOIN, Filters
-from geomap.store import mentions, places, snapshot
+from geomap.query import DOUBTFUL_BELOW, PLACE_JOIN, PLACE_TOTALS, Filters, place_totals_clauses
+from geomap.store import mentions, place_stats, places, snapshot
 
 CELL_PIXELS = 64  # a cell's side on screen, at 256-pixel tiles
 MAX_ZOOM = 22
@@ -48,14 +48,31 @@ def cell_degrees(zoom: int) -> float:
 
 def count_places(conn: Connection, filters: Filters) -> int:
     """How many distinct places have mentions under ``filters``."""
+    if filters.place_level_only:
+        return conn.scalar(select(func.count()).select_from(PLACE_TOTALS).where(*place_totals_clauses(filters))) or 0
     return conn.scalar(select(func.count(distinct(places.c.id))).select_from(PLACE_JOIN)
                        .where(and_(True, *filters.clauses()))) or 0
 
 
 def iter_cells(conn: Connection, filters: Filters, degrees: float):
-    """One row per non-empty cell: its indices, mention-weighted centre and exact counts."""
+    """One row per non-empty cell: its indices, mention-weighted centre and exact counts.
+
+    With only place filters the cells are summed from the per-place totals (one row per
+    place, not per mention); an article may then count in several places of a cell, so
+    ``article_count`` is None there rather than a wrong number."""
     row = _cell_index((places.c.lat + 90.0) / degrees).label("row")
     column = _cell_index((places.c.lon + 180.0) / degrees).label("col")
+    if filters.place_level_only:
+        weight = place_stats.c.mention_count
+        query = select(
+            row, column,
+            (func.sum(places.c.lat * weight) / func.sum(weight)).label("lat"),
+            (func.sum(places.c.lon * weight) / func.sum(weight)).label("lon"),
+            func.count().label("place_count"), func.sum(weight).label("mention_count"),
+            null().label("article_count"), func.sum(place_stats.c.doubtful_count).label("doubtful_count"),
+        ).select_from(PLACE_TOTALS).where(*place_totals_clauses(filters)).group_by(row, column).order_by(row, column)
+        yield from conn.execute(query)
+        return
     query = select(
         row, column,
         func.avg(places.c.lat).label("lat"), func.avg(places.c.lon).label("lon"),  # per mention: weighted

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from gazetteer import name_key
 from geomap.model import PlaceRef
+from geomap.place_stats import changing
 from geomap.store import _now, corrections, mentions, place_ids_for, places
 
 SCOPES = ("mention", "article", "surface")
@@ -117,6 +118,7 @@ def _decided_by(conn: Connection, correction_id: int) -> int:
 def apply_to_article(conn: Connection, article_id: int) -> int:
     """Bring one article's mentions in line with the active corrections; return how many
     mentions a correction now decides."""
+    changing(conn, article_id)  # the map's per-place totals follow whatever changes below
     # Back to the automatic choices first, so undone corrections leave no trace.
     conn.execute(update(mentions).where(and_(mentions.c.article_id == article_id,
                                              mentions.c.correction_id.is_not(None)))

@@ -6,6 +6,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+# A mention whose chosen place has less than this probability is doubtful: worth an analyst's look.
+DOUBTFUL_BELOW = 0.75
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceRef:

@@ -16,14 +16,13 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from gazetteer import name_key
 from geomap.dates import parse_user_date
-from geomap.store import articles, mentions, passages, places
+from geomap.model import DOUBTFUL_BELOW
+from geomap.store import articles, mentions, passages, place_stats, places
 
 
 # SQLite's INTEGER is signed 64-bit: a larger id from a URL would raise OverflowError (a 500).
 MAX_ID = 2**63 - 1
 
-# A mention whose chosen place has less than this probability is doubtful: worth an analyst's look.
-DOUBTFUL_BELOW = 0.75
 
 
 class InvalidFilter(ValueError):
@@ -161,7 +160,14 @@ class Filters:
             where.append(articles.c.published <= self.until)
         return where
 
-    def place_clauses(self) -> list:
+    @property
+    def place_level_only(self) -> bool:
+        """Only place filters (country, name, box): the per-place totals answer without reading
+        a single mention (``store.place_stats``)."""
+        return not (self.article_ids or self.since or self.until or self.review)
+
+    def place_clauses(self, place_id=mentions.c.place_id) -> list:
+        """Clauses on the place; ``place_id`` is the column the name filter's id set applies to."""
         where = []
         if self.bbox:
             where.append(self.bbox.clause())
@@ -172,7 +178,7 @@ class Filters:
             folded = name_key(self.q)  # letters and digits only: nothing left to escape
             # As a set of place ids: the LIKE then runs once per place, not once per mention
             # (the planner cannot use an index for a %...% pattern either way).
-            where.append(mentions.c.place_id.in_(select(places.c.id).where(places.c.search_name.like(f"%{folded}%")))
+            where.append(place_id.in_(select(places.c.id).where(places.c.search_name.like(f"%{folded}%")))
                          if folded else false())
         return where
 
@@ -259,11 +265,33 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", p
     yield from result
 
 
+_PLACE_COLUMNS = (places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,
+                  places.c.kind, places.c.country_code, places.c.lat, places.c.lon, places.c.precision)
+# Places with their totals over every mention (see Filters.place_level_only).
+PLACE_TOTALS = places.join(place_stats, place_stats.c.place_id == places.c.id)
+
+
+def place_totals_clauses(filters: Filters) -> list:
+    """WHERE clauses over ``PLACE_TOTALS`` for filters that are ``place_level_only``."""
+    return [place_stats.c.mention_count > 0, *filters.place_clauses(place_id=places.c.id)]
+
+
 def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
     """One row per place under ``filters``: counts and the date range of its mentions, by place id."""
-    query = select(
-        places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,
-        places.c.kind, places.c.country_code, places.c.lat, places.c.lon, places.c.precision,
+    if filters.place_level_only:  # one row per place read, not one per mention
+        query = select(
+            *_PLACE_COLUMNS, place_stats.c.mention_count, place_stats.c.article_count, place_stats.c.first_date,
+            place_stats.c.last_date, place_stats.c.doubtful_count, place_stats.c.corrected_count,
+        ).select_from(PLACE_TOTALS).where(*place_totals_clauses(filters)).order_by(places.c.id)
+    else:
+        query = _counted_places(filters)
+    yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
+
+
+def _counted_places(filters: Filters):
+    """``iter_places``' query counted from the mentions themselves (any filter)."""
+    return select(
+        *_PLACE_COLUMNS,
         func.count(mentions.c.id).label("mention_count"),
         func.count(distinct(articles.c.id)).label("article_count"),
         func.min(articles.c.published).label("first_date"), func.max(articles.c.published).label("last_date"),
@@ -271,7 +299,6 @@ def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
         .label("doubtful_count"),
         func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
     ).select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
-    yield from conn.execution_options(stream_results=True, yield_per=1000).execute(query)
 
 
 def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int | None = None,

@@ -110,6 +110,19 @@ corrections = Table(
     Column("previous", Text),  # JSON snapshot of the place it replaced, for the record
     Column("undone_at", DateTime),
 )
+# Per-place totals over every (not rejected) mention: what the map's unfiltered and place-filtered
+# views read, so they cost one row per place instead of one per mention. Kept exact at every
+# commit by geomap.place_stats (see ``connect``).
+place_stats = Table(
+    "place_stats", metadata,
+    Column("place_id", Integer, ForeignKey("places.id"), primary_key=True),
+    Column("mention_count", Integer, nullable=False),
+    Column("article_count", Integer, nullable=False),
+    Column("first_date", Date),
+    Column("last_date", Date),
+    Column("doubtful_count", Integer, nullable=False),
+    Column("corrected_count", Integer, nullable=False),
+)
 schema_migrations = Table(
     "schema_migrations", metadata,
     Column("version", Integer, primary_key=True),
@@ -178,6 +191,13 @@ def _postgis_points(conn: Connection) -> None:
     conn.execute(sql_text("CREATE INDEX IF NOT EXISTS places_geom ON places USING GIST (geom)"))
 
 
+def _place_stats(conn: Connection) -> None:
+    from geomap.place_stats import rebuild
+
+    place_stats.create(conn, checkfirst=True)
+    rebuild(conn)
+
+
 # Forward migrations, applied in order, each in its own transaction. Append; never edit.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, passages, places, mentions", _initial_schema),
@@ -185,6 +205,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "corrections, and the mentions' surface_key / auto_place_id / correction_id / rejected", _add_corrections),
     (4, "covering indexes on mentions by place and by article, for the map's counts", _covering_indexes),
     (5, "PostgreSQL: a PostGIS point per place with a GiST index (nothing on SQLite)", _postgis_points),
+    (6, "place_stats: per-place totals for the map's unfiltered views", _place_stats),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -210,6 +231,10 @@ def connect(url: str) -> Engine:
     engine = create_engine(url, future=True, **_engine_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    # Whoever commits (writing(), engine.begin(), a migration), the per-place totals commit with
+    # the mentions they count: settled just before the COMMIT, in the same transaction.
+    event.listen(engine, "commit", _settle_place_stats)
+    event.listen(engine, "rollback", _forget_place_stats)
     migrate(engine)
     if not _has_statistics(engine):
         refresh_statistics(engine)
@@ -220,7 +245,11 @@ def _engine_options(url: str) -> dict:
     if make_url(url).get_backend_name() == "postgresql":
         # A server restarted under a long-running `geomap serve` leaves dead pooled
         # connections: test each one before use rather than fail a request.
-        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
+        # Streamed queries (the map, the exports) read every row: without cursor_tuple_fraction=1
+        # PostgreSQL plans a server-side cursor for its first 10% and picks nested loops that are
+        # 2-3x slower for the whole result.
+        return {"pool_pre_ping": True,
+                "connect_args": {"connect_timeout": 10, "options": "-c cursor_tuple_fraction=1"}}
     return {}
 
 
@@ -448,6 +477,7 @@ def write_geoparse(conn: Connection, article_id: int, text: str, mentions_: list
     A handful of statements per article whatever its length: passages and
     mentions go in as bulk inserts, places are looked up all at once.
     """
+    _changing(conn, article_id)
     passage_ids: dict[int, int] = {}
     if passages_:
         text = storable(text)
@@ -473,8 +503,27 @@ def replace_geoparse(conn: Connection, article_id: int, text: str, mentions_: li
 
 
 def _clear_geoparse(conn: Connection, article_id: int) -> None:
+    _changing(conn, article_id)
     conn.execute(delete(mentions).where(mentions.c.article_id == article_id))
     conn.execute(delete(passages).where(passages.c.article_id == article_id))
+
+
+def _settle_place_stats(conn: Connection) -> None:
+    from geomap.place_stats import flush
+
+    flush(conn)
+
+
+def _forget_place_stats(conn: Connection) -> None:
+    from geomap.place_stats import forget
+
+    forget(conn)
+
+
+def _changing(conn: Connection, article_id: int) -> None:
+    from geomap.place_stats import changing
+
+    changing(conn, article_id)
 
 
 def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:

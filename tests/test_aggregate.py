@@ -69,15 +69,19 @@ def test_cells_hold_exactly_the_places_and_mentions_they_cover(client, zoom):
     assert sum(p["mention_count"] for p in got.values()) == sum(p["properties"]["mention_count"] for p in places)
 
 
+EVERY_ARTICLE = "&".join(f"article={i}" for i in range(1, len(ARTICLES) + 1))
+
+
 @pytest.mark.parametrize("zoom", [0, 3])
 def test_cells_count_each_article_once(client, zoom):
+    """Under an article or date filter, cells are counted from the mentions: each article once."""
     degrees = cell_degrees(zoom)
     articles = {}
     for place in collection(client, "")["features"]:  # every place with all its mentions
         lon, lat = place["geometry"]["coordinates"]
         key = (math.floor((lat + 90) / degrees), math.floor((lon + 180) / degrees))
         articles.setdefault(key, set()).update(m["article_id"] for m in place["properties"]["mentions"])
-    cells = collection(client, f"zoom={zoom}")["features"]
+    cells = collection(client, f"zoom={zoom}&{EVERY_ARTICLE}")["features"]
     shared = 0
     for cell in cells:
         west, south = cell["properties"]["cell"][:2]
@@ -85,6 +89,19 @@ def test_cells_count_each_article_once(client, zoom):
         assert cell["properties"]["article_count"] == len(articles[key])
         shared += cell["properties"]["mention_count"] > cell["properties"]["article_count"]
     assert shared  # some cell has several mentions from one article: counted once there
+
+
+def test_unfiltered_cells_are_summed_from_the_place_totals(client):
+    """With no filter (or only place filters) cells come from the per-place totals: the same
+    places and mentions as counting every mention, and no article count rather than a wrong one."""
+    from_totals = collection(client, "zoom=2&country=UA")["features"]
+    from_mentions = collection(client, f"zoom=2&country=UA&{EVERY_ARTICLE}")["features"]
+    assert [f["properties"]["cell"] for f in from_totals] == [f["properties"]["cell"] for f in from_mentions]
+    for totals, counted in zip(from_totals, from_mentions):
+        assert all(totals["properties"][k] == counted["properties"][k]
+                   for k in ("place_count", "mention_count", "doubtful_count"))
+        assert totals["geometry"]["coordinates"] == pytest.approx(counted["geometry"]["coordinates"], abs=1e-5)
+        assert totals["properties"]["article_count"] is None and counted["properties"]["article_count"] >= 1
 
 
 def test_few_enough_places_come_back_as_places(client):

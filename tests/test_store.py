@@ -122,6 +122,11 @@ def test_a_version_1_database_is_migrated_forward(tmp_path):
     db.executescript("""
         CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL);
         INSERT INTO schema_migrations VALUES (1, 'articles, passages, places, mentions', '2026-01-01 00:00:00');
+        CREATE TABLE articles (id INTEGER PRIMARY KEY, identity VARCHAR NOT NULL UNIQUE, title VARCHAR NOT NULL,
+            published DATE, source VARCHAR, url VARCHAR, author VARCHAR, origin VARCHAR, external_id VARCHAR,
+            text TEXT NOT NULL, ingested_at DATETIME NOT NULL);
+        INSERT INTO articles VALUES (1, 'sha:1', 'Örebro', '2026-01-02', NULL, NULL, NULL, NULL, NULL, 'Örebro',
+            '2026-01-02 00:00:00');
         CREATE TABLE places (id INTEGER PRIMARY KEY, key VARCHAR NOT NULL UNIQUE, geonameid INTEGER, name VARCHAR NOT NULL,
             kind VARCHAR NOT NULL, country_code VARCHAR, lat FLOAT NOT NULL, lon FLOAT NOT NULL, precision INTEGER NOT NULL);
         INSERT INTO places VALUES (1, 'gn:2686657', 2686657, 'Örebro', 'city', 'SE', 59.27, 15.21, 1);
@@ -136,8 +141,11 @@ def test_a_version_1_database_is_migrated_forward(tmp_path):
     with engine.connect() as conn:
         assert conn.scalar(select(places.c.search_name)) == "orebro"
         assert conn.execute(select(store.mentions.c.surface_key, store.mentions.c.rejected)).one() == ("orebro", 0)
+        totals = conn.execute(select(store.place_stats)).one()
         versions = list(conn.scalars(select(schema_migrations.c.version).order_by(schema_migrations.c.version)))
     assert versions == [v for v, _, _ in store.MIGRATIONS]
+    assert (totals.place_id, totals.mention_count, totals.article_count, str(totals.first_date)) == \
+        (1, 1, 1, "2026-01-02")
 
 
 def test_connect_keeps_stored_data(store_url, geoparser):

@@ -201,8 +201,10 @@
         html: "", iconSize: [size, size]}), keyboard: true});
       m.on("add", function () {  // the count as text, never as markup
         var node = m.getElement();
+        // article_count is null for cells summed from per-place totals (an article may span places)
+        var articles = p.article_count == null ? "" : " in " + p.article_count + " articles";
         if (node) { node.textContent = label; node.setAttribute("title", p.place_count + " places, " +
-          p.mention_count + " mentions in " + p.article_count + " articles: click to zoom in"); }
+          p.mention_count + " mentions" + articles + ": click to zoom in"); }
       });
       m.on("click", function () {
         var box = p.cell;
