@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from gazetteer import Gazetteer
-from geomap.model import Mention, Passage
+from geomap.model import Article, Mention, Passage
 from geomap.passages import passage_index, split_passages
 from geomap.recognize import Recognizer
 from geomap.resolve import Preferences, Resolver
@@ -38,6 +39,29 @@ class Geoparser:
             # Mentions are frozen for callers; setting the link here, once, is part of making them.
             object.__setattr__(m, "passage", passage_index(passages, starts, m.start))
         return mentions, passages
+
+
+Parsed = tuple[Article, list[Mention], list[Passage]]
+
+
+@dataclass
+class Failure:
+    """An article (or input) that could not be geoparsed or read, and why."""
+    origin: str
+    reason: str
+
+
+def parse_article(parser: Geoparser, article: Article) -> Parsed | Failure:
+    """Geoparse one article of a batch: its error becomes a Failure, so the batch goes on.
+    A reader's error (anything else with ``origin`` and ``reason``) passes through as one,
+    so it is reported in its place among the articles."""
+    if not isinstance(article, Article):
+        return Failure(article.origin, article.reason)
+    try:
+        found, passages = parser.geoparse_with_passages(article.text)
+    except Exception as exc:  # one bad article must not stop a batch
+        return Failure(article.origin or article.title, f"geoparsing failed: {type(exc).__name__}: {exc}")
+    return article, found, passages
 
 
 _default: Geoparser | None = None

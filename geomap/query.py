@@ -261,8 +261,11 @@ def iter_mentions(conn: Connection, filters: Filters, *, order: str = "place", p
         query = query.where(mentions.c.place_id == place_id)
     if limit is not None:
         query = query.limit(_bounded(limit))
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
-    yield from result
+        # A few rows (a popup's): a plain query. A server-side cursor would gain nothing, and
+        # PostgreSQL plans cursors without parallel workers (200 ms instead of 40 at 1M mentions).
+        yield from conn.execute(query)
+        return
+    yield from conn.execution_options(stream_results=True, yield_per=batch).execute(query)
 
 
 _PLACE_COLUMNS = (places.c.id.label("place_id"), places.c.key.label("place_key"), places.c.geonameid, places.c.name,

@@ -6,25 +6,26 @@ import time
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from geomap.corrections import apply_to_article, learned_preferences
-from geomap.model import Article, Mention, Passage
+from geomap.model import Article
+from geomap.pipeline import Failure, Parsed, parse_article
 from geomap.procs import die_with_parent
 from geomap.store import (StoreError, articles, describe_error, is_store_failure, refresh_statistics, replace_geoparse,
                           save_article, writing)
 
-Parsed = tuple[Article, list[Mention], list[Passage]]
+if TYPE_CHECKING:
+    from distributed import Client
+
 _WINDOW_PER_WORKER = 32
-
-
-@dataclass
-class Failure:
-    origin: str
-    reason: str
+# Articles stored per transaction: one commit, one write-lock turn and one settling of the
+# per-place totals for the lot. A slow source still sees its articles stored within a second.
+WRITE_BATCH = 64
+WRITE_BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -70,30 +71,29 @@ def _die_with_parent() -> None:
 
 
 def _parse_in_worker(article: Article) -> Parsed | Failure:
-    return _parse(_worker_parser, article)
+    return parse_article(_worker_parser, article)
 
 
-def _parse(parser, article: Article) -> Parsed | Failure:
-    try:
-        found, passages = parser.geoparse_with_passages(article.text)
-    except Exception as exc:  # one bad article must not stop a batch
-        return Failure(article.origin or article.title, f"geoparsing failed: {type(exc).__name__}: {exc}")
-    return article, found, passages
-
-
-def geoparse_all(items: Iterable[Article], *, workers: int = 1, data_dir: Path | None = None,
-                 parser=None, preferences: dict[str, str] | None = None) -> Iterator[Parsed | Failure]:
-    """Geoparse articles in input order, on ``workers`` processes (1 = this process).
+def geoparse_all(items: Iterable[Article | Failure], *, workers: int = 1, data_dir: Path | None = None,
+                 parser=None, preferences: dict[str, str] | None = None,
+                 dask: str | Client | None = None) -> Iterator[Parsed | Failure]:
+    """Geoparse articles in input order, on ``workers`` processes (1 = this process),
+    or on the Dask cluster ``dask`` names (see ``geomap.distributed``; ``workers`` is then ignored).
 
     ``preferences`` (surface key -> place key, learned from corrections) is a prior
     for the workers' geoparsers; a given ``parser`` keeps its own.
     """
+    # A reader's error (ReadError and the like) goes on as a plain Failure: it pickles to any worker.
+    items = (item if isinstance(item, Article) else Failure(item.origin, item.reason) for item in items)
+    if dask is not None:
+        yield from _geoparse_on_dask(items, dask, data_dir, parser, preferences)
+        return
     if workers <= 1:
         if parser is None:
             _init_worker(str(data_dir) if data_dir else None, preferences)
             parser = _worker_parser
         for article in items:
-            yield _parse(parser, article)
+            yield parse_article(parser, article)
         return
     # Fork: the workers inherit the imported code; each loads its own gazetteer once.
     context = multiprocessing.get_context("fork")
@@ -106,12 +106,26 @@ def geoparse_all(items: Iterable[Article], *, workers: int = 1, data_dir: Path |
             yield from pool.imap(_parse_in_worker, window, chunksize=2)
 
 
+def _geoparse_on_dask(items, dask, data_dir, parser, preferences) -> Iterator[Parsed | Failure]:
+    from geomap.distributed import geoparse_on_dask  # imports Dask: only runs that use it pay for it
+
+    if data_dir is None:  # the workers open the gazetteer this process would (the parser's, if given)
+        from gazetteer import default_data_dir
+        data_dir = parser.gazetteer.path.parent if parser is not None else default_data_dir()
+    return geoparse_on_dask(items, dask, data_dir=data_dir, preferences=preferences)
+
+
 # -- ingest --------------------------------------------------------------------------
 
 def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int = 1, replace: bool = False,
            data_dir: Path | None = None, parser=None,
-           on_result: Callable[[str, str], None] | None = None) -> IngestSummary:
-    """Geoparse and store articles, one transaction per article.
+           on_result: Callable[[str, str], None] | None = None, dask: str | Client | None = None) -> IngestSummary:
+    """Geoparse and store articles, a batch per transaction (an article is never half stored;
+    one that cannot be stored is reported and the rest of its batch stored without it).
+
+    ``dask`` geoparses on a Dask cluster (a scheduler address, "local" or a connected
+    ``distributed.Client``) instead of ``workers`` processes; the store, written from
+    here in input order, ends up the same.
 
     ``items`` may hold read failures (anything with ``origin`` and ``reason``);
     they are counted and reported, and the batch goes on. ``on_result(status, origin)``
@@ -119,48 +133,73 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
     """
     summary = IngestSummary()
     started = time.monotonic()
-
-    def articles_only() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, Article):
-                yield item
-            else:  # a reader's error: keep it for the summary, in order
-                _record_failure(summary, Failure(item.origin, item.reason), on_result)
-
     with engine.connect() as conn:
         preferences = learned_preferences(conn)
-    results = geoparse_all(articles_only(), workers=workers, data_dir=data_dir, parser=parser,
-                           preferences=preferences)
+    # Readers' errors travel with the articles (parse_article passes them through), so each
+    # is reported in its place.
+    results = geoparse_all(items, workers=workers, data_dir=data_dir, parser=parser, preferences=preferences,
+                           dask=dask)
+    batch: list[Parsed | Failure] = []
+    batch_started = 0.0
     try:
         for result in results:
-            if isinstance(result, Failure):
-                _record_failure(summary, result, on_result)
-                continue
-            article, found, passages = result
-            try:
-                with writing(engine) as conn:
-                    saved = save_article(conn, article, found, passages, replace=replace)
-                    if saved.status != "unchanged":
-                        apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
-            except Exception as exc:  # the transaction rolled back: nothing of this article is stored
-                if is_store_failure(exc):  # disk full, read-only, damaged: every later article would fail too
-                    raise IngestInterrupted(describe_error(exc, str(engine.url)), summary) from exc
-                _record_failure(summary, Failure(article.origin or article.title, f"could not store: {exc}"),
-                                on_result)
-                continue
-            setattr(summary, saved.status, getattr(summary, saved.status) + 1)
-            if saved.status != "unchanged":
-                summary.mentions += saved.mentions
-                summary.place_ids.update(m.place.key for m in found)
-            summary.article_ids.append(saved.article_id)
-            if on_result:
-                on_result(saved.status, article.origin or article.title)
+            if not batch:
+                batch_started = time.monotonic()
+            batch.append(result)
+            if len(batch) >= WRITE_BATCH or time.monotonic() - batch_started >= WRITE_BATCH_SECONDS:
+                _store(engine, batch, replace, summary, on_result)
+                batch = []
+        _store(engine, batch, replace, summary, on_result)
     finally:
         results.close()  # stop the worker processes now, not when the generator is collected
         summary.seconds = time.monotonic() - started
     if summary.added or summary.updated:
         refresh_statistics(engine)  # sampled: a few milliseconds, even after a one-article upload
     return summary
+
+
+def _store(engine: Engine, batch: list[Parsed | Failure], replace: bool, summary: IngestSummary,
+           on_result) -> None:
+    """Store a batch's geoparsed articles in one transaction and report every item in order;
+    if one article cannot be stored, store them one per transaction instead, so only that
+    one is lost (and reported)."""
+    parsed = [item for item in batch if not isinstance(item, Failure)]
+    saved = []
+    if parsed:
+        try:
+            with writing(engine) as conn:
+                saved = [_save(conn, article, found, passages, replace) for article, found, passages in parsed]
+        except Exception as exc:  # the transaction rolled back: nothing of this batch is stored
+            if len(batch) > 1:  # one at a time: only the article at fault is lost (or, on a disk
+                for one in batch:  # filling up, every article that still fits is kept)
+                    _store(engine, [one], replace, summary, on_result)
+                return
+            if is_store_failure(exc):  # disk full, read-only, damaged: every later article would fail too
+                raise IngestInterrupted(describe_error(exc, str(engine.url)), summary) from exc
+            article = parsed[0][0]
+            _record_failure(summary, Failure(article.origin or article.title, f"could not store: {exc}"), on_result)
+            return
+    results = iter(saved)
+    for item in batch:
+        if isinstance(item, Failure):
+            _record_failure(summary, item, on_result)
+            continue
+        article, found, _ = item
+        result = next(results)
+        setattr(summary, result.status, getattr(summary, result.status) + 1)
+        if result.status != "unchanged":
+            summary.mentions += result.mentions
+            summary.place_ids.update(m.place.key for m in found)
+        summary.article_ids.append(result.article_id)
+        if on_result:
+            on_result(result.status, article.origin or article.title)
+
+
+def _save(conn, article: Article, found, passages, replace: bool):
+    saved = save_article(conn, article, found, passages, replace=replace)
+    if saved.status != "unchanged":
+        apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
+    return saved
 
 
 class IngestInterrupted(StoreError):

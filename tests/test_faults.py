@@ -134,7 +134,7 @@ def test_a_full_disk_stops_with_one_clear_error_and_keeps_what_was_stored(data_d
     with _small_tmpfs(tmp_path / "disk", "1m") as disk:
         db = disk / "store.sqlite"
         first = _ingest_first(geoparser, tmp_path, db, n=3)
-        later = faults.write_batch(tmp_path / "later", 120, tag="later")
+        later = faults.write_batch(tmp_path / "later", 600, tag="later")  # more than the 1 MB disk holds
         full = _geomap(["ingest", "--workers", "1", "--db", db, tmp_path / "later"], data_dir)
         _assert_one_clear_error(full, db, "the disk is full", "free some space")
         health = faults.store_health(db)
