@@ -177,9 +177,13 @@ def _filter_options(func):
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Geoparsing processes (default: one per core, 1 for a single file).")
 @click.option("--fetch", is_flag=True, help="Allow fetching URLs (pages given as URLs, full pages of feed entries).")
+@click.option("--dask", "dask", metavar="ADDRESS",
+              help="Geoparse on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster "
+                   "on this machine. Replaces --workers. The workers open the gazetteer at this machine's data "
+                   "directory (GEOMAP_DATA_DIR) when they have it, else their own GEOMAP_DATA_DIR.")
 @db_option
 def ingest(paths: tuple[str, ...], date_override: str | None, update: bool, workers: int | None, fetch: bool,
-           db: str | None) -> None:
+           dask: str | None, db: str | None) -> None:
     """Read articles (text, Markdown, HTML, RSS/Atom, JSON Lines, directories, - for stdin),
     geoparse them and store them. Exits non-zero when any input failed."""
     import os
@@ -206,9 +210,16 @@ def ingest(paths: tuple[str, ...], date_override: str | None, update: bool, work
         if status == "failed":
             bar.write(f"failed: {origin}", file=sys.stderr)
 
+    dask_errors: tuple[type[Exception], ...] = ()
+    if dask:
+        from geomap.distributed import DaskUnavailable  # imports Dask: only --dask runs pay for it
+        dask_errors = (DaskUnavailable,)
     try:
         summary = ingest_articles(engine, iter_articles(paths, fetch=fetch, date_override=override),
-                                  workers=workers, replace=update, on_result=on_result)
+                                  workers=workers, replace=update, on_result=on_result, dask=dask or None)
+    except dask_errors as exc:  # what was stored before the cluster failed stays stored
+        bar.close()
+        raise click.ClickException(str(exc)) from exc
     except IngestInterrupted as exc:
         bar.close()
         done = exc.summary
@@ -278,17 +289,33 @@ def articles_command(article, since, until, country, q, review, bbox, limit, as_
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "geoparquet"]), default="geojson",
+              show_default=True)
 @_filter_options
 @click.option("--granularity", type=click.Choice(["place", "mention"]), default="place", show_default=True,
-              help="GeoJSON: one feature per place, or one per mention.")
-@click.option("-o", "--output", default="-", show_default=True, help='File to write ("-" for stdout).')
+              help="GeoJSON and GeoParquet: one feature (row) per place, or one per mention. CSV: always per mention.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help='File to write ("-" for stdout). GeoParquet: a FILE.parquet, or a DIR/ of part files.')
+@click.option("--part-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="GeoParquet to a DIR/: at most N rows per part file (default 500000).")
 @db_option
-def export(fmt, article, since, until, country, q, review, bbox, granularity, output, db) -> None:
-    """Export mentions under the filters as GeoJSON (RFC 7946) or CSV, streamed."""
+def export(fmt, article, since, until, country, q, review, bbox, granularity, output, part_rows, db) -> None:
+    """Export mentions under the filters as GeoJSON (RFC 7946), CSV or GeoParquet, streamed.
+
+    GeoParquet (spec 1.1: WKB Points in lon/lat, typed columns) needs -o. A FILE.parquet gets
+    one file; a DIR/ (a path ending in "/", or an existing directory holding nothing but part
+    files) gets part-00000.parquet, part-00001.parquet, ... of at most --part-rows rows each,
+    which dask_geopandas.read_parquet(DIR) reads as partitions. Either is written under a
+    temporary name and renamed into place when complete.
+    """
     from geomap.export import iter_csv, iter_geojson
 
     filters = _filters(article, since, until, country, q, review, bbox)
+    if fmt == "geoparquet":
+        _export_geoparquet(db, filters, granularity, output, part_rows)
+        return
+    if part_rows is not None:
+        raise click.UsageError("--part-rows applies to --format geoparquet only")
     engine = _engine(db)
     chunks = iter_geojson(engine, filters, granularity=granularity) if fmt == "geojson" else iter_csv(engine, filters)
     try:
@@ -297,6 +324,24 @@ def export(fmt, article, since, until, country, q, review, bbox, granularity, ou
                 out.write(chunk)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc}") from exc
+
+
+def _export_geoparquet(db: str | None, filters, granularity: str, output: str, part_rows: int | None) -> None:
+    if output == "-":  # binary, and only complete once its footer is written: never a stream
+        raise click.UsageError("GeoParquet needs a file: use -o FILE.parquet (or -o DIR/ for part files)")
+    try:
+        from geomap.geoparquet import OutputError, is_directory_target, write_geoparquet
+    except ImportError as exc:  # pyarrow is an optional dependency
+        raise click.ClickException(f"GeoParquet needs pyarrow ({exc}): pip install 'geomap[parquet]'") from exc
+    if part_rows is not None and not is_directory_target(output):
+        raise click.UsageError("--part-rows splits a directory export: use -o DIR/")
+    engine = _engine(db)  # after the usage checks: a wrong -o is named before any database error
+    try:
+        write_geoparquet(engine, filters, output, granularity=granularity, part_rows=part_rows)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:  # strerror alone: the path in the message would be the temporary one
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _iso(value) -> str | None:

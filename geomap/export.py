@@ -62,16 +62,23 @@ def _place_features(engine: Engine, filters: Filters, limit: int | None) -> Iter
                 if limit is None or len(refs) < limit:
                     refs.append(_mention_ref(pending))
                 pending = next(mention_rows, None)
-            properties = {
-                "place_id": place.place_id, "geonameid": place.geonameid, "name": place.name,
-                "country_code": place.country_code, "kind": place.kind, "precision": place.precision,
-                "mention_count": place.mention_count, "article_count": place.article_count,
-                "first_date": _iso(place.first_date), "last_date": _iso(place.last_date),
-                "doubtful_count": int(place.doubtful_count or 0), "corrected_count": int(place.corrected_count or 0),
-            }
+            properties = {**place_record(place),
+                          "first_date": _iso(place.first_date), "last_date": _iso(place.last_date)}
             if limit != 0:  # with none asked for, no list at all: the map then fetches a popup's own
                 properties["mentions"] = refs
             yield _encode({"type": "Feature", "geometry": _point(place.lon, place.lat), "properties": properties})
+
+
+def place_record(place: Row) -> dict:
+    """A place row of ``iter_places`` as a place feature's properties (without its mentions),
+    each in its own type: dates stay dates (GeoParquet keeps them; GeoJSON writes them as text)."""
+    return {
+        "place_id": place.place_id, "geonameid": place.geonameid, "name": place.name,
+        "country_code": place.country_code, "kind": place.kind, "precision": place.precision,
+        "mention_count": place.mention_count, "article_count": place.article_count,
+        "first_date": place.first_date, "last_date": place.last_date,
+        "doubtful_count": int(place.doubtful_count or 0), "corrected_count": int(place.corrected_count or 0),
+    }
 
 
 def _mention_features(engine: Engine, filters: Filters) -> Iterator[str]:
@@ -111,16 +118,33 @@ def iter_csv(engine: Engine, filters: Filters) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     with engine.connect() as conn:
         for row in iter_mentions(conn, filters, order="article"):
-            ref = _mention_ref(row)
-            writer.writerow([row.article_id, row.article_title, _iso(row.published), row.article_url or "",
-                             ref["passage"], row.surface, ref["start"], ref["end"], row.place_id, row.name, row.kind,
-                             row.country_code or "", row.geonameid or "", row.lat, row.lon, round(row.score, 4),
-                             row.precision, int(ref["corrected"]), row.auto_place_id or ""])
+            writer.writerow([_csv_cell(value) for value in mention_record(row).values()])
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
     yield buffer.getvalue()
+
+
+def mention_record(row: Row) -> dict:
+    """A row of ``iter_mentions`` as the CSV export's columns (``CSV_COLUMNS``, in order), each in
+    its own type: a date, ints, floats, a bool, None when absent (GeoParquet keeps these types)."""
+    ref = _mention_ref(row)
+    return {"article_id": row.article_id, "article_title": row.article_title, "published": row.published,
+            "article_url": row.article_url, "passage": ref["passage"], "surface": row.surface,
+            "start": ref["start"], "end": ref["end"], "place_id": row.place_id, "place_name": row.name,
+            "kind": row.kind, "country_code": row.country_code, "geonameid": row.geonameid, "lat": row.lat,
+            "lon": row.lon, "score": ref["score"], "precision": row.precision, "corrected": ref["corrected"],
+            "automatic_place_id": row.auto_place_id}
+
+
+def _csv_cell(value):
+    """CSV's text for a typed value: empty when absent, 0/1 for a flag, ISO for a date."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    return _iso(value) if isinstance(value, date) else value
 
 
 def to_geodataframe(engine: Engine, filters: Filters = Filters(), *, granularity: str = "mention"):
