@@ -115,6 +115,11 @@ def _decided_by(conn: Connection, correction_id: int) -> int:
     return conn.scalar(select(func.count()).select_from(mentions).where(mentions.c.correction_id == correction_id))
 
 
+def any_active(conn: Connection) -> bool:
+    """Whether any correction is in force (if none, a newly stored article has nothing to apply)."""
+    return conn.scalar(select(corrections.c.id).where(corrections.c.undone_at.is_(None)).limit(1)) is not None
+
+
 def apply_to_article(conn: Connection, article_id: int) -> int:
     """Bring one article's mentions in line with the active corrections; return how many
     mentions a correction now decides."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from geomap.corrections import apply_to_article, learned_preferences
+from geomap.corrections import any_active, apply_to_article, learned_preferences
 from geomap.model import Article
 from geomap.pipeline import Failure, Parsed, parse_article
 from geomap.procs import die_with_parent
@@ -168,7 +168,9 @@ def _store(engine: Engine, batch: list[Parsed | Failure], replace: bool, summary
     if parsed:
         try:
             with writing(engine) as conn:
-                saved = [_save(conn, article, found, passages, replace) for article, found, passages in parsed]
+                corrected = any_active(conn)  # none (the usual case): a new article has nothing to apply
+                saved = [_save(conn, article, found, passages, replace, corrected)
+                         for article, found, passages in parsed]
         except Exception as exc:  # the transaction rolled back: nothing of this batch is stored
             if len(batch) > 1:  # one at a time: only the article at fault is lost (or, on a disk
                 for one in batch:  # filling up, every article that still fits is kept)
@@ -195,9 +197,9 @@ def _store(engine: Engine, batch: list[Parsed | Failure], replace: bool, summary
             on_result(result.status, article.origin or article.title)
 
 
-def _save(conn, article: Article, found, passages, replace: bool):
+def _save(conn, article: Article, found, passages, replace: bool, corrected: bool):
     saved = save_article(conn, article, found, passages, replace=replace)
-    if saved.status != "unchanged":
+    if saved.status != "unchanged" and corrected:
         apply_to_article(conn, saved.article_id)  # an analyst's decisions beat the ranking
     return saved
 

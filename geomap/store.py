@@ -234,7 +234,7 @@ def connect(url: str) -> Engine:
     # Whoever commits (writing(), engine.begin(), a migration), the per-place totals commit with
     # the mentions they count: settled just before the COMMIT, in the same transaction.
     event.listen(engine, "commit", _settle_place_stats)
-    event.listen(engine, "rollback", _forget_place_stats)
+    event.listen(engine, "rollback", _rolled_back)
     migrate(engine)
     if not _has_statistics(engine):
         refresh_statistics(engine)
@@ -483,8 +483,11 @@ def write_geoparse(conn: Connection, article_id: int, text: str, mentions_: list
         text = storable(text)
         rows = [dict(article_id=article_id, idx=p.index, start=p.start, end=p.end, text=text[p.start:p.end])
                 for p in passages_]
-        ids = conn.scalars(insert(passages).returning(passages.c.id, sort_by_parameter_order=True), rows).all()
-        passage_ids = {p.index: pid for p, pid in zip(passages_, ids)}
+        # A plain executemany, then the ids by index: RETURNING in parameter order makes
+        # SQLAlchemy insert SQLite rows one statement at a time (28 statements an article).
+        conn.execute(insert(passages), rows)
+        passage_ids = dict(conn.execute(select(passages.c.idx, passages.c.id)
+                                        .where(passages.c.article_id == article_id)).all())
     place_ids = place_ids_for(conn, [m.place for m in mentions_])
     rows = [dict(article_id=article_id, passage_id=passage_ids.get(m.passage), place_id=place_ids[_place_key(m.place)],
                  start=m.start, end=m.end, surface=storable(m.text), surface_key=name_key(m.text), score=m.score,
@@ -514,10 +517,11 @@ def _settle_place_stats(conn: Connection) -> None:
     flush(conn)
 
 
-def _forget_place_stats(conn: Connection) -> None:
+def _rolled_back(conn: Connection) -> None:
     from geomap.place_stats import forget
 
     forget(conn)
+    conn.info.pop(_PLACE_IDS, None)  # the places this transaction created are gone
 
 
 def _changing(conn: Connection, article_id: int) -> None:
@@ -526,11 +530,21 @@ def _changing(conn: Connection, article_id: int) -> None:
     changing(conn, article_id)
 
 
+_PLACE_IDS = "geomap.place_ids"  # conn.info: gazetteer key -> stored place id, as this connection knows them
+
+
 def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:
-    """Get-or-create the stored places for gazetteer places, keyed by their stable key."""
+    """Get-or-create the stored places for gazetteer places, keyed by their stable key.
+
+    Places are never deleted or renumbered, so each connection remembers the ids it has seen
+    (forgotten on rollback, which may undo the places it created): a batch of articles about
+    the same places asks the database once."""
+    known = conn.info.setdefault(_PLACE_IDS, {})
     wanted = {_place_key(ref): ref for ref in refs}
-    found = dict(conn.execute(select(places.c.key, places.c.id).where(places.c.key.in_(list(wanted)))).all()) \
-        if wanted else {}
+    found = {key: known[key] for key in wanted if key in known}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        found.update(conn.execute(select(places.c.key, places.c.id).where(places.c.key.in_(unknown))).all())
     missing = [ref_key for ref_key in wanted if ref_key not in found]
     if missing:
         from gazetteer import PRECISION
@@ -541,6 +555,7 @@ def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:
                 for k in missing]
         ids = conn.scalars(insert(places).returning(places.c.id, sort_by_parameter_order=True), rows).all()
         found.update(zip(missing, ids))
+    known.update(found)
     return found
 
 
