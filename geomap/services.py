@@ -100,10 +100,18 @@ def geoparse_all(items: Iterable[Article | Failure], *, workers: int = 1, data_d
     articles_iter = iter(items)
     initargs = (str(data_dir) if data_dir else None, preferences)
     with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
-        # Hand out a bounded window at a time: an unbounded imap reads the whole input
-        # ahead of the single writer and memory grows with the batch.
-        while window := list(islice(articles_iter, workers * _WINDOW_PER_WORKER)):
-            yield from pool.imap(_parse_in_worker, window, chunksize=2)
+        # Bounded windows (an unbounded imap would read the whole input ahead of the single
+        # writer, and memory would grow with the batch), two in flight: the workers parse the
+        # next window while this one's results are being stored.
+        current = None
+        while True:
+            window = list(islice(articles_iter, workers * _WINDOW_PER_WORKER))
+            following = pool.imap(_parse_in_worker, window, chunksize=2) if window else None
+            if current is not None:
+                yield from current
+            if following is None:
+                return
+            current = following
 
 
 def _geoparse_on_dask(items, dask, data_dir, parser, preferences) -> Iterator[Parsed | Failure]:
