@@ -82,9 +82,16 @@ def templates(data_dir: Path) -> tuple[list[list], list[list]]:
         gazetteer.close()
 
 
-def write_corpus(path: Path, n: int, data_dir: Path) -> dict:
-    """Write ``n`` articles as JSON Lines; return their count and text bytes."""
-    rng = random.Random(SEED)
+def _two_years(rng: random.Random, i: int) -> date:
+    return date(2025 + i % 2, 1 + rng.randrange(12), 1 + rng.randrange(28))
+
+
+def write_corpus(path: Path, n: int, data_dir: Path, *, seed: int = SEED, chars: tuple[int, int] = (3000, 4000),
+                 dated_share: float = 0.95, pick_date=_two_years, url_base: str = "https://bench.example.org/news/",
+                 ref: str = "{:05d}") -> dict:
+    """Write ``n`` articles of ``chars`` characters as JSON Lines (``dated_share`` of them dated
+    by ``pick_date(rng, i)``); return their count and text bytes. benchmarks/scale.py uses it too."""
+    rng = random.Random(seed)
     pool = name_pool(data_dir / "gazetteer.sqlite", rng)
     titles, sentences = templates(data_dir)
     kinds, weights = ["country", "admin1", "city"], [0.35, 0.2, 0.45]
@@ -98,7 +105,7 @@ def write_corpus(path: Path, n: int, data_dir: Path) -> dict:
     text_bytes = 0
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
-            size = rng.randint(3000, 4000)
+            size = rng.randint(*chars)
             paragraphs, para, length = [], [], 0
             while length < size:
                 sentence = (rng.choice(INSERTS).format(pick(), pick()) if rng.random() < 0.15
@@ -110,14 +117,14 @@ def write_corpus(path: Path, n: int, data_dir: Path) -> dict:
                     para = []
             if para:
                 paragraphs.append(" ".join(para))
-            paragraphs.append(f"(Ref. {i:05d})")  # every article distinct, even without a URL
+            paragraphs.append(f"(Ref. {ref.format(i)})")  # every article distinct, even without a URL
             text = "\n\n".join(paragraphs)
             record = {"id": i, "title": fill(rng.choice(titles)), "text": text,
                       "source": rng.choice(SOURCES)}
-            if rng.random() < 0.95:  # a few undated
-                record["date"] = date(2025 + i % 2, 1 + rng.randrange(12), 1 + rng.randrange(28)).isoformat()
+            if rng.random() < dated_share:  # a few undated
+                record["date"] = pick_date(rng, i).isoformat()
             if i % 2 == 0:  # half identified by URL, half by their text
-                record["url"] = f"https://bench.example.org/news/{i}"
+                record["url"] = f"{url_base}{i}"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             text_bytes += len(text.encode("utf-8"))
     return {"articles": n, "text_bytes": text_bytes, "file_bytes": path.stat().st_size}

@@ -64,7 +64,6 @@ import inspect
 import io
 import json
 import os
-import random
 import resource
 import shutil
 import sqlite3
@@ -77,8 +76,7 @@ import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import INSERTS, SOURCES, peak_mb, templates  # benchmarks/ is on sys.path when run as a script
-from throughput import name_pool
+from ingest import peak_mb, write_corpus as ingest_corpus  # benchmarks/ is on sys.path when run as a script
 
 SEED = 20261126
 YEAR_START = date(2025, 1, 1)
@@ -91,43 +89,11 @@ CORE_TABLES = ("articles", "passages", "places", "mentions")  # in foreign-key o
 # -- the corpus -----------------------------------------------------------------------
 
 def write_corpus(path: Path, n: int, data_dir: Path) -> dict:
-    """Write ``n`` articles of 250-450 words as JSON Lines; return their counts and text bytes."""
-    rng = random.Random(SEED)
-    pool = name_pool(data_dir / "gazetteer.sqlite", rng)
-    titles, sentences = templates(data_dir)
-    kinds, weights = ["country", "admin1", "city"], [0.35, 0.2, 0.45]
-
-    def pick() -> str:
-        return rng.choice(pool[rng.choices(kinds, weights)[0]])
-
-    def fill(pieces) -> str:
-        return "".join(x if isinstance(x, str) else (pick() if rng.random() < 0.7 else x[0]) for x in pieces)
-
-    text_bytes = 0
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(n):
-            size = rng.randint(1500, 2700)
-            paragraphs, para, length = [], [], 0
-            while length < size:
-                sentence = (rng.choice(INSERTS).format(pick(), pick()) if rng.random() < 0.15
-                            else fill(rng.choice(sentences)))
-                para.append(sentence)
-                length += len(sentence) + 1
-                if len(para) >= rng.randint(3, 5):
-                    paragraphs.append(" ".join(para))
-                    para = []
-            if para:
-                paragraphs.append(" ".join(para))
-            paragraphs.append(f"(Ref. S{i:06d})")  # every article distinct, even without a URL
-            text = "\n\n".join(paragraphs)
-            record = {"id": i, "title": fill(rng.choice(titles)), "text": text, "source": rng.choice(SOURCES)}
-            if rng.random() < 0.97:  # a few undated
-                record["date"] = (YEAR_START + timedelta(days=rng.randrange(365))).isoformat()
-            if i % 2 == 0:  # half identified by URL, half by their text
-                record["url"] = f"https://scale.example.org/news/{i}"
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            text_bytes += len(text.encode("utf-8"))
-    return {"articles": n, "text_bytes": text_bytes, "file_bytes": path.stat().st_size}
+    """Write ``n`` articles of 250-450 words, dated over one year, as JSON Lines; return their
+    counts and text bytes (benchmarks/ingest.py's generator, shorter articles)."""
+    return ingest_corpus(path, n, data_dir, seed=SEED, chars=(1500, 2700), dated_share=0.97,
+                         pick_date=lambda rng, i: YEAR_START + timedelta(days=rng.randrange(365)),
+                         url_base="https://scale.example.org/news/", ref="S{:06d}")
 
 
 # -- the measured children ------------------------------------------------------------
