@@ -20,8 +20,10 @@ from geomap.model import DOUBTFUL_BELOW
 from geomap.store import articles, mentions, passages, place_stats, places
 
 
-# SQLite's INTEGER is signed 64-bit: a larger id from a URL would raise OverflowError (a 500).
-MAX_ID = 2**63 - 1
+# The largest id a store holds: PostgreSQL's INTEGER is 32-bit (SQLite's 64), and a larger id
+# from a URL would be an "out of range" database error (a 500), not the 404 or 400 it deserves.
+MAX_ID = 2**31 - 1
+MAX_ROWS = 2**63 - 1  # a LIMIT or OFFSET either database takes
 
 
 
@@ -403,8 +405,8 @@ def place_passages(conn: Connection, place_id: int, filters: Filters = Filters()
 
 
 def _bounded(number: int) -> int:
-    """A LIMIT or OFFSET SQLite can take: past 2**63 - 1 it raises OverflowError; that many rows never exist."""
-    return max(0, min(int(number), MAX_ID))
+    """A LIMIT or OFFSET the database can take: past 2**63 - 1 SQLite raises OverflowError; that many rows never exist."""
+    return max(0, min(int(number), MAX_ROWS))
 
 
 def count_place_passages(conn: Connection, place_id: int, filters: Filters = Filters()) -> int:

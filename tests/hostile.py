@@ -92,7 +92,7 @@ ABSURD_DATES = [
 # Query-string / option values tried on every filter parameter.
 PARAM_VALUES = [
     "", " ", "\x00", "0", "-1", "1.5", "1e5", "0x10", "\u0661\u0662",  # Arabic-Indic digits
-    "99999999999999999999999", str(2**63), str(2**63 - 1), str(-(2**63) - 1),
+    "99999999999999999999999", str(2**63), str(2**63 - 1), str(-(2**63) - 1), str(2**31), str(2**31 - 1),
     "' OR 1=1 --", "1; DROP TABLE articles", "%", "_", "\\", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd",
     "0000-01-01", "0001-01-01", "9999-12-31", "99999-01-01", "2025-02-30", "2025-01-01T00:00:00+99:99",
     "\uff12\uff10\uff12\uff15-01-01",  # full-width digits
@@ -106,8 +106,8 @@ FILTER_PARAMS = ["article", "since", "until", "country", "q", "review", "bbox"]
 PAGING_PARAMS = ["page", "_size", "_offset", "_mentions", "place", "download", "granularity", "limit", "zoom"]
 
 # Ids tried in paths (/articles/<id>, /places/<id>, ...), as they appear in the URL.
-PATH_IDS = ["0", "-1", "99999999999999999999999", str(2**63), str(2**63 - 1), "1.5", "1e3",
-            "..%2F..%2Fetc%2Fpasswd", "%00", "abc", "1%20OR%201=1"]
+PATH_IDS = ["0", "-1", "99999999999999999999999", str(2**63), str(2**63 - 1), str(2**31), str(2**31 - 1), "1.5",
+            "1e3", "..%2F..%2Fetc%2Fpasswd", "%00", "abc", "1%20OR%201=1"]
 
 # Unicode place-name variants for geoparse: each must give correct offsets, whatever it finds.
 TEXTS = [

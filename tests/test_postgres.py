@@ -162,3 +162,23 @@ def test_the_same_commands_run_on_postgresql(pg_url, geomap_env, tmp_path):
     assert listed.exit_code == 0 and "Talks in Istanbul" in listed.output
     exported = runner.invoke(main, ["export", "--db", pg_url, "--bbox", "26,40,30,42"])
     assert exported.exit_code == 0 and '"Istanbul"' in exported.output and '"Kyiv"' not in exported.output
+
+
+def test_hostile_filters_and_ids_never_fail_the_database(pg_url, geoparser):
+    """The hostile catalogue's filter values and path ids on PostgreSQL, whose INTEGER is
+    32-bit and whose text cannot hold NUL: a page or a 4xx, never a 5xx."""
+    from urllib.parse import quote
+
+    from hostile import FILTER_PARAMS, PAGES, PAGING_PARAMS, PARAM_VALUES, PATH_IDS, PATH_ROUTES
+    from geomap.web import create_app
+
+    engine = connect(pg_url)
+    ingest(engine, _articles(), parser=geoparser)
+    engine.dispose()
+    client = create_app({"DB_URL": pg_url, "GEOPARSER": geoparser, "TESTING": False,
+                         "PROPAGATE_EXCEPTIONS": False, "PAGE_SIZE": 3}).test_client()
+    urls = [page.format(place=1) + f"?{param}={quote(value, safe='')}"
+            for param in FILTER_PARAMS + PAGING_PARAMS for value in PARAM_VALUES for page in PAGES]
+    urls += [route.format(ident) for route in PATH_ROUTES for ident in PATH_IDS]
+    failed = [(url, status) for url in urls if (status := client.get(url).status_code) >= 500]
+    assert len(urls) > 4000 and not failed, failed[:5]
