@@ -14,7 +14,7 @@ from geomap.cli import main
 from geomap.model import Article
 from geomap.query import PLACE_JOIN, BBox, Filters, iter_places
 from geomap.services import ingest
-from geomap.store import StoreError, articles, connect, mentions, schema_migrations
+from geomap.store import SCHEMA_VERSION, StoreError, articles, connect, mentions, schema_migrations
 
 TEXTS = {
     "kyiv": "Air raid sirens sounded in Kyiv and Kharkiv overnight.",
@@ -93,7 +93,7 @@ def test_a_version_4_database_gets_its_points(pg_url, geoparser):
     again = connect(pg_url)
     with again.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM places WHERE geom IS NULL")) == 0
-        assert conn.scalar(select(func.max(schema_migrations.c.version))) == 5
+        assert conn.scalar(select(func.max(schema_migrations.c.version))) == SCHEMA_VERSION
         assert conn.scalar(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'places_geom'")) == 1
     again.dispose()
 
