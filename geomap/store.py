@@ -331,7 +331,7 @@ _CAUSES = [
     ("file is not a database", "the file is not a SQLite database (or it is damaged)",
      "check the path, or restore it from a backup"),
     ("malformed", "the database file is damaged", "restore it from a backup"),
-    # PostgreSQL (psycopg2's words)
+    # PostgreSQL (libpq's words, as psycopg passes them on)
     ("connection refused", "the PostgreSQL server is not running or not listening there",
      "start it, or check the host and port"),
     ("could not translate host name", "the PostgreSQL host name is unknown", "check the host in the URL"),
@@ -416,13 +416,16 @@ def refresh_statistics(engine: Engine) -> None:
     for "review" and scans every mention for a name search (10-15x slower at 100k mentions).
     ``analysis_limit`` samples each index, so this takes milliseconds at any size. Statistics
     only speed reads up, so a database that cannot be written goes on without them.
+    PostgreSQL's autovacuum analyzes tables as they change; an ANALYZE here would cost every
+    one-article upload a second at a million mentions.
     """
     from sqlalchemy.exc import OperationalError
 
+    if engine.dialect.name != "sqlite":
+        return
     try:
         with writing(engine) as conn:
-            if engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+            conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
             conn.exec_driver_sql("ANALYZE")
     except OperationalError:
         pass
