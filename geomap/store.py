@@ -523,6 +523,8 @@ def _settle_place_stats(conn: Connection) -> None:
 def _rolled_back(conn: Connection) -> None:
     from geomap.place_stats import forget
 
+    if conn.invalidated:  # its DBAPI connection (and what it remembered) is being thrown away;
+        return  # touching conn.info now would raise over the error that invalidated it (Ctrl-C)
     forget(conn)
     conn.info.pop(_PLACE_IDS, None)  # the places this transaction created are gone
 

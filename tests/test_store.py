@@ -624,3 +624,16 @@ def test_nul_characters_are_stored_as_replacement_characters(store_url, geoparse
     assert found == [(body.index(name), body.index(name) + len(name), name) for name in ("Kyiv", "Odesa")]
     assert all(stored.text[start:end] == surface for start, end, surface in found)
     engine.dispose()
+
+
+def test_a_connection_lost_mid_transaction_rolls_back_cleanly(store_url):
+    """Ctrl-C inside a query invalidates the connection; rolling it back must not raise over
+    that (the per-place totals' rollback hook once touched the dead connection)."""
+    engine = _engine(store_url)
+    with engine.connect() as conn:
+        conn.execute(select(func.count()).select_from(articles))
+        conn.invalidate()
+        conn.rollback()
+    with engine.connect() as conn:  # and the engine goes on with a fresh connection
+        assert conn.scalar(select(func.count()).select_from(articles)) == 0
+    engine.dispose()
