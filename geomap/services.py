@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 _WINDOW_PER_WORKER = 32
 # Articles stored per transaction: one commit, one write-lock turn and one settling of the
-# per-place totals for the lot. A slow source still sees its articles stored within a second.
+# per-place totals for the lot. From a slow source a batch is stored once it is a second old,
+# checked as each article arrives (the last one before a pause waits for the next or the end).
 WRITE_BATCH = 64
 WRITE_BATCH_SECONDS = 1.0
 
