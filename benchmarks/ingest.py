@@ -231,9 +231,23 @@ def fit_mentions(db: Path, target: int) -> int:
             total = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
         conn.commit()
         conn.execute("VACUUM")
-        return conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
     finally:
         conn.close()
+    rebuild_place_stats(db)
+    return count
+
+
+def rebuild_place_stats(db: Path) -> None:
+    """Recount the per-place totals the map and place exports read: raw SQL such as the
+    above bypasses geomap, which keeps them exact only for the writes it makes."""
+    from geomap.place_stats import rebuild
+    from geomap.store import connect, writing
+
+    engine = connect(f"sqlite:///{db}")
+    with writing(engine) as conn:
+        rebuild(conn)
+    engine.dispose()
 
 
 def check_geojson(path: Path, db: Path) -> dict:

@@ -76,7 +76,7 @@ import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import peak_mb, write_corpus as ingest_corpus  # benchmarks/ is on sys.path when run as a script
+from ingest import peak_mb, rebuild_place_stats, write_corpus as ingest_corpus  # benchmarks/ is on sys.path
 
 SEED = 20261126
 YEAR_START = date(2025, 1, 1)
@@ -309,12 +309,10 @@ def fit_store(db: Path, target: int) -> dict:
         found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CORE_TABLES}
     finally:
         conn.close()
-    from geomap.place_stats import rebuild
-    from geomap.store import connect, refresh_statistics, writing
+    from geomap.store import connect, refresh_statistics
 
+    rebuild_place_stats(db)  # the bulk copies above bypassed the per-place totals the map reads
     engine = connect(f"sqlite:///{db}")
-    with writing(engine) as conn:
-        rebuild(conn)  # the bulk copies above bypassed the per-place totals the map reads
     refresh_statistics(engine)  # what ingest runs at its end: sampled ANALYZE
     engine.dispose()
     checkpoint(db)

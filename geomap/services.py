@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from geomap.corrections import any_active, apply_to_article, learned_preferences
 from geomap.model import Article
 from geomap.pipeline import Failure, Parsed, parse_article
+from geomap.place_stats import rebuild as rebuild_place_stats
 from geomap.procs import die_with_parent
 from geomap.store import (StoreError, articles, describe_error, is_store_failure, refresh_statistics, replace_geoparse,
                           save_article, writing)
@@ -263,6 +264,8 @@ def reprocess(engine: Engine, *, article_ids: Iterable[int] = (), workers: int =
         summary.article_ids.append(article_id)
         if on_result:
             on_result("updated", f"article {article_id}")
+    with writing(engine) as conn:  # and every place's totals recounted, whatever wrote the rows
+        rebuild_place_stats(conn)
     summary.seconds = time.monotonic() - started
     refresh_statistics(engine)
     return summary

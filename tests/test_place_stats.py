@@ -116,3 +116,14 @@ def test_a_rolled_back_change_leaves_the_totals_as_they_were(engine, geoparser):
     # and the next transaction on the same pooled connection starts clean
     ingest(engine, [Article(title="y", text="Shelling hit Kharkiv again.")], parser=geoparser)
     assert_exact(engine)
+
+
+def test_reprocess_recounts_totals_that_other_tools_left_behind(engine, data_dir):
+    """Rows written around geomap (a bulk load, a hand edit) bypass the totals; reprocessing
+    even one article recounts every place."""
+    with engine.begin() as conn:
+        conn.execute(store.place_stats.delete())
+    with engine.connect() as conn:
+        assert _totals(conn, Filters()) == []
+    reprocess(engine, article_ids=[1], data_dir=data_dir)
+    assert_exact(engine)
