@@ -56,7 +56,7 @@ def flush(conn: Connection) -> None:
         recompute(conn, dirty)
 
 
-def _totals(where, *, per_article: bool = False):
+def _totals(where):
     """Totals by place over (not rejected) mentions matching ``where``, as place_stats rows."""
     doubtful = and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None))
     return select(
