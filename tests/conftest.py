@@ -110,8 +110,7 @@ def postgres_server():
     """The server named by GEOMAP_TEST_POSTGRES; CI always sets it (``.ci/postgres``)."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        pytest.skip(f"no PostgreSQL server to test against: {POSTGRES_ENV} is not set "
-                    "(`bash .ci/postgres` starts one and prints its URL)")
+        pytest.skip("PostgreSQL tests need a server: set GEOMAP_TEST_POSTGRES (bash .ci/postgres starts one)")
     try:
         server = PostgresServer(url)
     except Exception as exc:  # set but unusable: a broken setup must fail, not quietly skip

@@ -121,9 +121,8 @@ def _small_tmpfs(directory: Path, size: str):
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
-        pytest.skip("this machine does not let the tests mount a small in-memory disk to fill up (that needs "
-                    f"root with the right to mount; mount said: {mounted.stderr.strip()}); the full-disk test "
-                    "with a file-size limit still covers the same error")
+        why = mounted.stderr.strip()  # mounting needs root with the right to mount
+        pytest.skip(f"cannot mount a small disk to fill up here ({why}); the file-size-limit test covers it")
     try:
         yield directory
     finally:
@@ -162,9 +161,8 @@ def test_a_read_only_database_file_refuses_writes_clearly_and_still_serves_reads
     try:
         subprocess.run(["true"], preexec_fn=_without_file_permission_override, check=True)
     except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip("the tests run as root here and cannot give up root's right to write any file, so a "
-                    f"read-only database file cannot be simulated ({exc}); the read-only mount test covers "
-                    "the same error")
+        # Root may write any file: without giving that right up, a read-only file cannot be simulated.
+        pytest.skip(f"running as root, no file can be made read-only ({exc}); the read-only mount test covers it")
     db = tmp_path / "store.sqlite"
     first = _ingest_first(geoparser, tmp_path, db, n=3)
     faults.write_batch(tmp_path / "later", 3, tag="later")
