@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from sqlalchemy import Integer, and_, case, distinct, func, null, select
+from sqlalchemy import Integer, and_, distinct, func, null, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from geomap.query import DOUBTFUL_BELOW, PLACE_JOIN, PLACE_TOTALS, Filters, place_totals_clauses
+from geomap.place_stats import doubtful_count
+from geomap.query import PLACE_JOIN, PLACE_TOTALS, Filters, place_totals_clauses
 from geomap.store import mentions, place_stats, places, snapshot
 
 CELL_PIXELS = 64  # a cell's side on screen, at 256-pixel tiles
@@ -78,9 +79,7 @@ def iter_cells(conn: Connection, filters: Filters, degrees: float):
         func.avg(places.c.lat).label("lat"), func.avg(places.c.lon).label("lon"),  # per mention: weighted
         func.count(distinct(places.c.id)).label("place_count"),
         func.count(mentions.c.id).label("mention_count"),
-        func.count(distinct(mentions.c.article_id)).label("article_count"),
-        func.sum(case((and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)), 1), else_=0))
-        .label("doubtful_count"),
+        func.count(distinct(mentions.c.article_id)).label("article_count"), doubtful_count(),
     ).select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(row, column).order_by(row, column)
     yield from conn.execute(query)
 

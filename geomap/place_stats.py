@@ -56,17 +56,28 @@ def flush(conn: Connection) -> None:
         recompute(conn, dirty)
 
 
-def _totals(where):
-    """Totals by place over (not rejected) mentions matching ``where``, as place_stats rows."""
+def doubtful_count():
+    """How many of the grouped mentions are doubtful and undecided (an analyst's look is due)."""
     doubtful = and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None))
-    return select(
-        mentions.c.place_id,
+    return func.sum(case((doubtful, 1), else_=0)).label("doubtful_count")
+
+
+def total_columns() -> list:
+    """A place's totals over grouped mentions joined to their articles: what place_stats holds,
+    and what a filtered view counts from the mentions themselves (geomap.query)."""
+    return [
         func.count(mentions.c.id).label("mention_count"),
         func.count(distinct(mentions.c.article_id)).label("article_count"),
         func.min(articles.c.published).label("first_date"), func.max(articles.c.published).label("last_date"),
-        func.sum(case((doubtful, 1), else_=0)).label("doubtful_count"),
+        doubtful_count(),
         func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
-    ).select_from(mentions.join(articles, mentions.c.article_id == articles.c.id)) \
+    ]
+
+
+def _totals(where):
+    """Totals by place over (not rejected) mentions matching ``where``, as place_stats rows."""
+    return select(mentions.c.place_id, *total_columns()) \
+        .select_from(mentions.join(articles, mentions.c.article_id == articles.c.id)) \
         .where(and_(mentions.c.rejected == 0, where)).group_by(mentions.c.place_id)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Mapping
 
-from sqlalchemy import Boolean, and_, case, distinct, false, func, literal_column, or_, select
+from sqlalchemy import Boolean, and_, distinct, false, func, literal_column, or_, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
@@ -17,6 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from gazetteer import name_key
 from geomap.dates import parse_user_date
 from geomap.model import DOUBTFUL_BELOW
+from geomap.place_stats import total_columns
 from geomap.store import articles, mentions, passages, place_stats, places
 
 
@@ -295,15 +296,8 @@ def iter_places(conn: Connection, filters: Filters) -> Iterator[Row]:
 
 def _counted_places(filters: Filters):
     """``iter_places``' query counted from the mentions themselves (any filter)."""
-    return select(
-        *_PLACE_COLUMNS,
-        func.count(mentions.c.id).label("mention_count"),
-        func.count(distinct(articles.c.id)).label("article_count"),
-        func.min(articles.c.published).label("first_date"), func.max(articles.c.published).label("last_date"),
-        func.sum(case((and_(mentions.c.score < DOUBTFUL_BELOW, mentions.c.correction_id.is_(None)), 1), else_=0))
-        .label("doubtful_count"),
-        func.sum(case((mentions.c.correction_id.is_not(None), 1), else_=0)).label("corrected_count"),
-    ).select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
+    return select(*_PLACE_COLUMNS, *total_columns()) \
+        .select_from(PLACE_JOIN).where(and_(True, *filters.clauses())).group_by(places.c.id).order_by(places.c.id)
 
 
 def list_articles(conn: Connection, filters: Filters = Filters(), *, limit: int | None = None,
