@@ -53,10 +53,10 @@ class Failure:
 
 def parse_article(parser: Geoparser, article: Article) -> Parsed | Failure:
     """Geoparse one article of a batch: its error becomes a Failure, so the batch goes on.
-    A reader's error (anything else with ``origin`` and ``reason``) passes through as one,
-    so it is reported in its place among the articles."""
-    if not isinstance(article, Article):
-        return Failure(article.origin, article.reason)
+    A Failure given in its place (a reader's error) passes through, so it is reported in its
+    place among the articles."""
+    if isinstance(article, Failure):
+        return article
     try:
         found, passages = parser.geoparse_with_passages(article.text)
     except Exception as exc:  # one bad article must not stop a batch
