@@ -179,25 +179,33 @@ def run_child(mode: str, data_dir: Path, **options) -> dict:
 
 # -- the export DB ----------------------------------------------------------------------
 
+def mention_cutoffs(conn: sqlite3.Connection, purpose: str):
+    """The stored mentions, and ``cutoff(need)``: the article id by which ``need`` of them are
+    reached, counting in article order (what trimming or topping up a store needs)."""
+    per_article = conn.execute("SELECT article_id, count(*) FROM mentions GROUP BY article_id "
+                               "ORDER BY article_id").fetchall()
+    base = sum(n for _, n in per_article)
+    if base == 0:
+        raise SystemExit(f"the ingest stored no mentions: nothing to {purpose}")
+
+    def cutoff(need: int) -> int:
+        running = 0
+        for article_id, n in per_article:
+            running += n
+            if running >= need:
+                return article_id
+        return per_article[-1][0]
+
+    return base, cutoff
+
+
 def fit_mentions(db: Path, target: int) -> int:
     """Make ``db`` hold just over ``target`` mentions: keep only its first articles when it has more,
     add copies of its first articles (new ids and identities, same passages and mentions) when fewer."""
     conn = sqlite3.connect(db)
     try:
         conn.execute("PRAGMA foreign_keys=OFF")
-        per_article = conn.execute("SELECT article_id, count(*) FROM mentions GROUP BY article_id "
-                                   "ORDER BY article_id").fetchall()
-        base = sum(n for _, n in per_article)
-        if base == 0:
-            raise SystemExit("the ingest stored no mentions: nothing to export")
-
-        def cutoff(need: int) -> int:  # the article id by which ``need`` mentions are reached
-            running = 0
-            for article_id, n in per_article:
-                running += n
-                if running >= need:
-                    return article_id
-            return per_article[-1][0]
+        base, cutoff = mention_cutoffs(conn, "export")
 
         if base > target:
             last = cutoff(target)

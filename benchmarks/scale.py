@@ -76,7 +76,7 @@ import warnings
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingest import peak_mb, rebuild_place_stats, write_corpus as ingest_corpus  # benchmarks/ is on sys.path
+from ingest import mention_cutoffs, peak_mb, rebuild_place_stats, write_corpus as ingest_corpus  # benchmarks/ is on sys.path
 
 SEED = 20261126
 YEAR_START = date(2025, 1, 1)
@@ -244,19 +244,7 @@ def fit_store(db: Path, target: int) -> dict:
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")
-        per_article = conn.execute("SELECT article_id, count(*) FROM mentions GROUP BY article_id "
-                                   "ORDER BY article_id").fetchall()
-        base = sum(n for _, n in per_article)
-        if base == 0:
-            raise SystemExit("the ingest stored no mentions: nothing to query")
-
-        def cutoff(need: int) -> int:  # the article id by which ``need`` mentions are reached
-            running = 0
-            for article_id, n in per_article:
-                running += n
-                if running >= need:
-                    return article_id
-            return per_article[-1][0]
+        base, cutoff = mention_cutoffs(conn, "query")
 
         action = "as ingested"
         if base > target * 1.01:
