@@ -9,15 +9,22 @@ names that are also common words or personal names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import ahocorasick
 
 from gazetteer import Gazetteer, Place, fold
 from geomap import lexicon
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_PREV_WORD = re.compile(r"([^\W_]+)\.?[\s\"'“‘(]*$")
-_NEXT_WORD = re.compile(r"^[\s\"'”’)]*([^\W_]+)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(\[\n]|--|—|–)[\s\"“”‘’(]*$")
+# The word before a name, and whether a sentence starts before it, are read backwards over
+# the reversed text before the name: anchored there, each is one quick match, where a search
+# forwards for a pattern ending at the name tries every position of the window.
+_PREV_WORD_REVERSED = re.compile(r"[\s\"'“‘(]*\.?([^\W_]+)")  # a word, maybe a full stop, spaces or quotes
+_SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–)")
+_ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
+_NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
@@ -54,9 +61,8 @@ class Recognizer:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.automaton = gazetteer.automaton
-        codes = sorted(gazetteer.codes, key=len, reverse=True)
-        # A code stands alone: not inside a word, not glued to another code's letters.
-        self.code_re = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in codes) + r")(?![\w])") if codes else None
+        # Codes are matched as written, in the text itself rather than the folded one.
+        self.code_automaton = _code_automaton(gazetteer.codes)
         self.common_words = lexicon.common_words()
         self.first_names = lexicon.first_names()
         self.surnames = lexicon.surnames()
@@ -77,8 +83,8 @@ class Recognizer:
             start = end - length + 1
             if text[start].isupper():
                 found.append((start, end - 1, None))
-        if self.code_re is not None:
-            found.extend((m.start(), m.end(), m.group()) for m in self.code_re.finditer(text))
+        if self.code_automaton is not None:
+            found.extend(_code_matches(self.code_automaton, text))
         return found
 
     def _longest(self, text: str, matches: list[tuple[int, int, str | None]]) -> list[Span]:
@@ -109,13 +115,13 @@ class Recognizer:
         persons: set[str] = set()
         line: list = []  # the last line _line_style looked at: spans come in text order
         for i, span in enumerate(spans):
-            prev = _PREV_WORD.search(text, max(0, span.start - _LOOKBACK), span.start)
-            nxt = _NEXT_WORD.search(text[span.end:span.end + _LOOKAHEAD])
-            prev_word = prev.group(1) if prev else ""
+            prev = _previous_word(text, span.start)
+            nxt = _NEXT_WORD.match(text, span.end, span.end + _LOOKAHEAD)
+            prev_word = prev[0] if prev else ""
             next_word = nxt.group(1) if nxt else ""
             ev = span.evidence
             style = _line_style(text, span.start, line)
-            if style or _SENTENCE_START.search(text, max(0, span.start - _LOOKBACK), span.start):
+            if style or _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
             if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" and style != "upper":
                 ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
@@ -138,15 +144,15 @@ class Recognizer:
                 ev.add("blocked:organisation")
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
-            ends_sentence = prev is not None and text[prev.end(1):prev.end(1) + 1] == "." and len(prev_word) > 1 \
+            ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
                 and prev_word.lower() not in lexicon.PERSON_TITLES
             if prev_word and prev_word[0].isupper() and not ends_sentence:
                 low = prev_word.lower()
-                prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev.end(1) else None
+                prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
-                given = low in self.first_names and (low not in self.common_words or not (style or _SENTENCE_START.search(
-                    text, max(0, prev.start(1) - _LOOKBACK), prev.start(1))))
-                initial = len(prev_word) == 1 and text[prev.end(1):prev.end(1) + 1] == "."
+                given = low in self.first_names and (low not in self.common_words or not (
+                    style or _sentence_starts_before(text, prev[1])))
+                initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "."
                 if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_container(prev_span))):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
@@ -216,6 +222,41 @@ class Recognizer:
         return prominent
 
 
+def _code_automaton(codes: Iterable[str]) -> ahocorasick.Automaton | None:
+    automaton = ahocorasick.Automaton()
+    for code in codes:
+        automaton.add_word(code, code)
+    if not len(automaton):
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
+def _code_matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of each code standing alone: not inside a word, not glued to
+    another code's letters ("U.S." but not the "US" of "USB" or of "U.S.A"); where codes
+    overlap, the leftmost, then the longest."""
+    found = []
+    for last, code in automaton.iter(text):
+        start, end = last + 1 - len(code), last + 1
+        if start > 0 and (_is_word_char(text[start - 1]) or text[start - 1] == "."):
+            continue
+        if end < len(text) and _is_word_char(text[end]):
+            continue
+        found.append((start, end, code))
+    found.sort(key=lambda m: (m[0], -m[1]))
+    alone, taken_to = [], -1
+    for match in found:
+        if match[0] >= taken_to:
+            alone.append(match)
+            taken_to = match[1]
+    return alone
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _blocked(span: Span) -> bool:
     return any(e.startswith("blocked:") for e in span.evidence)
 
@@ -237,6 +278,27 @@ def _landmark(span: Span) -> bool:
 def _is_container(span: Span) -> bool:
     """Whether a span can be the "Y" of "X, Y": a country, an admin-1 region or a code."""
     return any(p.kind in ("country", "admin1") for p, kind in span.entries if kind != "demonym")
+
+
+def _previous_word(text: str, offset: int) -> tuple[str, int, int] | None:
+    """The word before ``offset`` with its start and end, past at most a full stop and
+    spaces, quotes or an opening bracket ("in \"Kyiv", "Sunday. Kyiv"); None if there is none
+    within the look-back."""
+    low = max(0, offset - _LOOKBACK)
+    m = _PREV_WORD_REVERSED.match(text[low:offset][::-1])
+    if m is None:
+        return None
+    return m.group(1)[::-1], offset - m.end(1), offset - m.start(1)
+
+
+def _sentence_starts_before(text: str, offset: int) -> bool:
+    """Whether only spaces, quotes or brackets stand between ``offset`` and the end of a
+    sentence, a clause, a line, a dash or the text's start (looking back at most _LOOKBACK)."""
+    low = max(0, offset - _LOOKBACK)
+    before = text[low:offset][::-1]
+    if _SENTENCE_START_REVERSED.match(before):
+        return True
+    return low == 0 and _ONLY_SPACE_REVERSED.fullmatch(before) is not None
 
 
 def _capitalised_words(surface: str) -> bool:
