@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+
+import numpy as np
 
 from gazetteer import PRECISION, Gazetteer, Place
 from geomap.model import Alternative, Mention, PlaceRef
@@ -55,6 +57,9 @@ _MAX_CANDIDATES = 25
 _MAX_ALTERNATIVES = 3
 _MAX_POINTS = 200  # closeness is measured to at most this many places, so long texts stay linear
 _EARTH_KM = 6371.0088
+# Names whose senses a resolver keeps worked out (about 4 KB each); past this many it starts
+# afresh. News names follow Zipf's law: this many cover nearly every mention.
+_SENSES_CACHE_SIZE = 20_000
 
 
 # What analysts chose for a surface key: one place key, or place keys with their votes.
@@ -67,6 +72,13 @@ class Resolver:
         # surface key -> every place key analysts chose for it (the votes do not count: see _Support.backs)
         self.learned = {key: frozenset((chosen,) if isinstance(chosen, str) else chosen)
                         for key, chosen in (preferences or {}).items()}
+        # A name's senses depend on the gazetteer and on a few flags of the text, not on the
+        # rest of it: work them out once per name, not once per text that names it.
+        self._senses_cache: dict[tuple, _Senses] = {}
+
+    def clear_cache(self) -> None:
+        """Forget the senses worked out so far (benchmarks measure a cold start with it)."""
+        self._senses_cache.clear()
 
     def resolve(self, spans: list[Span], text: str | None = None) -> list[Mention]:
         """``text``, the text the spans were found in, lets lists of names ("Utah,
@@ -77,16 +89,16 @@ class Resolver:
 
         demonym_countries = {key: [p for p, kind in group[0].entries if kind == "demonym"]
                              for key, group in groups.items() if group[0].is_demonym}
-        candidates: dict[str, list[Place]] = {}
+        senses: dict[str, _Senses] = {}
+        candidates: dict[str, Sequence[Place]] = {}
         base: dict[str, list[float]] = {}
         renamed = _renamed(groups)
         for key, group in groups.items():
             if key in demonym_countries:
                 continue
-            priors = sorted(self._priors(group, renamed.get(key, set())).items(), key=lambda item: (-item[1], item[0].id))
-            priors = priors[:_MAX_CANDIDATES]
-            candidates[key] = [p for p, _ in priors]
-            base[key] = [score for _, score in priors]
+            senses[key] = found = self._senses(group, renamed.get(key))
+            candidates[key] = found.places
+            base[key] = list(found.base)
         lists = _enumerations(spans, text, candidates) if text is not None else []
         _add_appositives(groups, candidates, base, lists)
         _add_peers(lists, candidates, base)
@@ -98,11 +110,11 @@ class Resolver:
         # Analysts' choices for a name count where the rest of the text backs them.
         learned_index = {key: [i for i, place in enumerate(candidates[key]) if place.key in self.learned[key]]
                          for key in ambiguous if key in self.learned}
+        settled = _Settled(senses, demonym_countries) if ambiguous else None
         for _ in range(_ROUNDS if ambiguous else 0):
-            support = _Support(candidates, probabilities, demonym_countries)
-            scores = dict(scores)
+            support = _Support(settled, probabilities, ambiguous)
+            scores = {**scores, **support.scores(ambiguous, base)}
             for key in ambiguous:
-                scores[key] = support.scores(key, candidates[key], base[key])
                 if learned_index.get(key):
                     self._add_learned(key, candidates[key], scores[key], learned_index[key], support)
                 probabilities[key] = _softmax(scores[key])
@@ -114,19 +126,19 @@ class Resolver:
                 mentions.extend(Mention(s.start, s.end, s.surface, ref, 1.0, PRECISION["country"],
                                         evidence=tuple(sorted(s.evidence))) for s in group)
                 continue
-            order = sorted(range(len(candidates[key])), key=lambda i: (-scores[key][i], candidates[key][i].id))
+            found, values = senses[key], scores[key]
+            order = sorted(range(len(found.places)), key=lambda i: (-values[i], found.places[i].id))
             probs = probabilities[key]
-            best = candidates[key][order[0]]
-            alternatives = tuple(Alternative(_ref(candidates[key][i]), round(probs[i], 4))
-                                 for i in order[1:_MAX_ALTERNATIVES + 1])
-            ref = _ref(best)
+            best = found.places[order[0]]
+            alternatives = tuple(Alternative(found.refs[i], round(probs[i], 4)) for i in order[1:_MAX_ALTERNATIVES + 1])
+            ref = found.refs[order[0]]
             for s in group:
                 mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], PRECISION[best.kind],
                                         alternatives, evidence=tuple(sorted(s.evidence))))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
-    def _add_learned(self, key: str, places: list[Place], scores: list[float], learned: list[int],
+    def _add_learned(self, key: str, places: Sequence[Place], scores: list[float], learned: list[int],
                      support: _Support) -> None:
         """Lift the analysts' choices for ``key`` that the text backs against the sense it
         otherwise prefers (every choice is weighed: one name, several places)."""
@@ -135,12 +147,25 @@ class Resolver:
             if i != top and support.backs(key, places[i], places[top]):
                 scores[i] += _LEARNED_BONUS
 
-    def _priors(self, group: list[Span], renamed: set[int]) -> dict[Place, float]:
+    def _senses(self, group: list[Span], renamed: set[int] | None) -> _Senses:
+        """The name's best senses by prior, from the cache when the same name with the same
+        type words ("Kherson region") and renamings has been resolved before."""
         span = group[0]
+        typed = (any("type:region" in s.evidence for s in group), any("type:settlement" in s.evidence for s in group),
+                 any("type:feature" in s.evidence for s in group))
+        cache_key = (span.key, span.entries[0][1] == "code", typed, frozenset(renamed) if renamed else None)
+        found = self._senses_cache.get(cache_key)
+        if found is None:
+            priors = sorted(self._priors(span, typed, renamed or set()).items(), key=lambda item: (-item[1], item[0].id))
+            found = _Senses.of(priors[:_MAX_CANDIDATES])
+            if len(self._senses_cache) >= _SENSES_CACHE_SIZE:
+                self._senses_cache.clear()
+            self._senses_cache[cache_key] = found
+        return found
+
+    def _priors(self, span: Span, typed: tuple[bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
         entries = span.places
-        region_typed = any("type:region" in s.evidence for s in group)
-        town_typed = any("type:settlement" in s.evidence for s in group)
-        feature_typed = any("type:feature" in s.evidence for s in group)
+        region_typed, town_typed, feature_typed = typed
         preferred = self.gazetteer.preferred(span.key)
         # Towns this is the main name of ("Kherson"), not an old or short name ("Oklahoma"
         # for Oklahoma City), make a region of the same name a namesake.
@@ -192,7 +217,7 @@ def _renamed(groups: dict[str, list[Span]]) -> dict[str, set[int]]:
     return renamed
 
 
-def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, list[Place]],
+def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequence[Place]],
                      base: dict[str, list[float]], lists: list[tuple[list[Span], str, str | None]]) -> None:
     """"X, Y" with Y a country or admin-1 region: X's candidates inside Y win -- unless
     X is Y's peer in a list ("Georgia, Iraq, Iran and Syria": Iraq is not a town in Iran)."""
@@ -220,7 +245,7 @@ _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers
 _PEER_BONUS = 4.0
 
 
-def _enumerations(spans: list[Span], text: str, candidates: dict[str, list[Place]]
+def _enumerations(spans: list[Span], text: str, candidates: dict[str, Sequence[Place]]
                   ) -> list[tuple[list[Span], str, str | None]]:
     """Lists of three or more names most of which are most likely regions of one level
     (countries, or admin-1 regions of one country): (items, that kind, that country
@@ -246,13 +271,13 @@ def _enumerations(spans: list[Span], text: str, candidates: dict[str, list[Place
     return lists
 
 
-def _peer(places: list[Place], kind: str, country: str | None) -> int | None:
+def _peer(places: Sequence[Place], kind: str, country: str | None) -> int | None:
     """The index of the first sense of ``places`` of the list's level, if it has one."""
     return next((i for i, p in enumerate(places) if p.kind == kind and (country is None or p.country_code == country)),
                 None)
 
 
-def _add_peers(lists: list[tuple[list[Span], str, str | None]], candidates: dict[str, list[Place]],
+def _add_peers(lists: list[tuple[list[Span], str, str | None]], candidates: dict[str, Sequence[Place]],
                base: dict[str, list[float]]) -> None:
     """A list of peers shares a level: in "Utah, Washington and Wisconsin" Washington is
     the state, in "Armenia, Georgia and Iran" Georgia is the country."""
@@ -266,8 +291,61 @@ def _add_peers(lists: list[tuple[list[Span], str, str | None]], candidates: dict
                 lifted.add(key)
 
 
+@dataclass(frozen=True, slots=True)
+class _Senses:
+    """A name's candidate places, best prior first, with what the support rounds need of
+    each: the regions it lends weight to, the regions whose weight it takes, its point."""
+
+    places: tuple[Place, ...]
+    base: tuple[float, ...]
+    refs: tuple[PlaceRef, ...]
+    contributions: tuple[tuple[tuple[str, str], ...], ...]
+    supporters: tuple[tuple[str, str], ...]  # every region whose weight supports some candidate
+    support_items: tuple[tuple[tuple[float, int], ...], ...]  # per candidate: (weight, index in supporters)
+    points: tuple[tuple[float, float, float] | None, ...]  # lat, lon (radians), cos lat; towns and districts only
+    certain: dict[tuple[str, str], float] | None  # what a name with one sense contributes, whatever the text
+
+    @classmethod
+    def of(cls, priors: list[tuple[Place, float]]) -> _Senses:
+        places = tuple(p for p, _ in priors)
+        contributions = tuple(_contributions(p) for p in places)
+        supporters: dict[tuple[str, str], int] = {}  # candidates share regions: look each up once
+        items = tuple(tuple((weight, supporters.setdefault(item, len(supporters)))
+                            for weight, item in _SUPPORT_ITEMS[p.kind](p) if item[1] is not None) for p in places)
+        return cls(places, tuple(score for _, score in priors), tuple(_ref(p) for p in places), contributions,
+                   tuple(supporters), items,
+                   tuple(_point(p) if p.kind in ("city", "admin2") else None for p in places),
+                   dict.fromkeys(contributions[0], 1.0) if len(places) == 1 else None)
+
+
+def _point(place: Place) -> tuple[float, float, float]:
+    lat = math.radians(place.lat)
+    return lat, math.radians(place.lon), math.cos(lat)
+
+
+class _Settled:
+    """What the names with one sense (and the demonyms) contribute: the same in every round."""
+
+    def __init__(self, senses: dict[str, _Senses], demonym_countries: dict[str, list[Place]]):
+        self.senses = senses
+        self.own: dict[str, dict[tuple[str, str], float]] = {}
+        self.total: dict[tuple[str, str], float] = {}
+        for key, found in senses.items():
+            if found.certain is not None:
+                _add(self.own, self.total, key, found.certain)
+        for key, countries in demonym_countries.items():
+            _add(self.own, self.total, key, {("country", c.country_code): 1.0 for c in countries if c.country_code})
+
+
+def _add(own: dict[str, dict[tuple[str, str], float]], total: dict[tuple[str, str], float], key: str,
+         contributed: dict[tuple[str, str], float]) -> None:
+    own[key] = contributed
+    for item, weight in contributed.items():
+        total[item] = total.get(item, 0.0) + weight
+
+
 class _Support:
-    """How much the other names of a text support each candidate of a name.
+    """How much the other names of a text support each candidate of a name, in one round.
 
     Every name contributes, for each of its candidates, that candidate's current
     probability to the country / region it names or lies in; a candidate is
@@ -275,51 +353,52 @@ class _Support:
     itself), capped so that a long list of towns does not swamp everything.
     """
 
-    def __init__(self, candidates: dict[str, list[Place]], probabilities: dict[str, list[float]],
-                 demonym_countries: dict[str, list[Place]]):
-        self.own: dict[str, dict[tuple[str, str], float]] = {}
-        self.total: dict[tuple[str, str], float] = defaultdict(float)
-        self.anchors: list[tuple[str, float, float, float, float]] = []  # key, lat, lon (radians), cos lat, weight
-        for key, places in candidates.items():
+    def __init__(self, settled: _Settled, probabilities: dict[str, list[float]], ambiguous: list[str]):
+        self.senses = senses = settled.senses
+        self.own = dict(settled.own)
+        self.total = dict(settled.total)
+        for key in ambiguous:
             contributed: dict[tuple[str, str], float] = {}
-            for place, p in zip(places, probabilities[key]):
-                for item in _contributions(place):
+            for items, p in zip(senses[key].contributions, probabilities[key]):
+                for item in items:
                     if p > contributed.get(item, 0.0):
                         contributed[item] = p
-            self._add(key, contributed)
-            best = max(range(len(places)), key=lambda i: probabilities[key][i])
-            top = places[best]
-            if top.kind in ("city", "admin2") and len(self.anchors) < _MAX_POINTS:
-                lat = math.radians(top.lat)
-                self.anchors.append((key, lat, math.radians(top.lon), math.cos(lat), probabilities[key][best]))
-        for key, countries in demonym_countries.items():
-            self._add(key, {("country", c.country_code): 1.0 for c in countries if c.country_code})
+            _add(self.own, self.total, key, contributed)
+        self.anchors: list[tuple[str, float, float, float, float]] = []  # key, lat, lon (radians), cos lat, weight
+        for key, found in senses.items():
+            probs = probabilities[key]
+            best = 0 if found.certain is not None else probs.index(max(probs))
+            point = found.points[best]
+            if point is not None and len(self.anchors) < _MAX_POINTS:
+                self.anchors.append((key, *point, probs[best]))
 
-    def _add(self, key: str, contributed: dict[tuple[str, str], float]) -> None:
-        self.own[key] = contributed
-        for item, weight in contributed.items():
-            self.total[item] += weight
-
-    def scores(self, key: str, places: list[Place], base: list[float]) -> list[float]:
-        """Prior plus support for each candidate of ``key``. Closeness, the costly part,
-        is measured only for candidates it could still lift to the top."""
-        scores = [b + self._containment(key, p) for p, b in zip(places, base)]
-        if self.anchors:
-            reachable = max(scores) - _CLOSENESS_BONUS
-            for i, place in enumerate(places):
-                if scores[i] >= reachable and place.kind in ("city", "admin2"):
-                    scores[i] += self._closeness(key, place)
+    def scores(self, keys: list[str], base: dict[str, list[float]]) -> dict[str, list[float]]:
+        """Prior plus support for each candidate of each of ``keys``. Closeness, the costly
+        part, is measured only for candidates it could still lift to the top, all of them at
+        once."""
+        total = self.total
+        scores: dict[str, list[float]] = {}
+        near: list[tuple[str, int, tuple[float, float, float]]] = []  # (key, candidate, point) to measure
+        for key in keys:
+            found, own = self.senses[key], self.own[key]
+            lent = [total.get(item, 0.0) - own.get(item, 0.0) for item in found.supporters]
+            lent = [value if value < _SUPPORT_CAP else _SUPPORT_CAP for value in lent]
+            values = []
+            for items, prior in zip(found.support_items, base[key]):
+                bonus = 0.0
+                for weight, j in items:
+                    if lent[j] > 0.0:
+                        bonus += weight * lent[j]
+                values.append(prior + bonus)
+            scores[key] = values
+            if self.anchors:
+                reachable = max(values) - _CLOSENESS_BONUS
+                near.extend((key, i, point) for i, point in enumerate(found.points)
+                            if point is not None and values[i] >= reachable)
+        if near:
+            for (key, i, _), bonus in zip(near, self._closeness(near)):
+                scores[key][i] += bonus
         return scores
-
-    def _containment(self, key: str, place: Place) -> float:
-        own, total = self.own[key], self.total
-        bonus = 0.0
-        for weight, item in _SUPPORT_ITEMS[place.kind](place):
-            if item[1] is not None:
-                value = total.get(item, 0.0) - own.get(item, 0.0)
-                if value > 0.0:
-                    bonus += weight * (value if value < _SUPPORT_CAP else _SUPPORT_CAP)
-        return bonus
 
     def backs(self, key: str, place: Place, rival: Place) -> bool:
         """Whether the other names back ``place`` against ``rival`` (the sense the text
@@ -347,16 +426,19 @@ class _Support:
         own = self.own[key]
         return max(self.total.get(item, 0.0) - own.get(item, 0.0) for item in ((level, code), ("in-" + level, code)))
 
-    def _closeness(self, key: str, place: Place) -> float:
-        lat, lon = math.radians(place.lat), math.radians(place.lon)
-        cos_lat = math.cos(lat)
-        best = 0.0
-        for other, lat2, lon2, cos_lat2, weight in self.anchors:
-            if other != key and weight > best:
-                a = math.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * math.sin((lon2 - lon) / 2) ** 2
-                km = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-                best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
-        return _CLOSENESS_BONUS * best
+    def _closeness(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
+        """For each (key, candidate, point): the bonus for lying near the likely place of
+        another name, the nearest weighed by how likely that place is (haversine km)."""
+        number = {key: n for n, key in enumerate(self.senses)}
+        anchors = np.array([(number[key], *rest) for key, *rest in self.anchors])
+        owner, lat2, lon2, cos_lat2, weight = anchors.T
+        rows = np.array([(number[key], *point) for key, _, point in near])
+        name, lat, lon, cos_lat = rows.T[:, :, None]  # one row per candidate, one column per anchor
+        a = np.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * np.sin((lon2 - lon) / 2) ** 2
+        km = 2 * _EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        lifted = weight * np.exp(-km / _CLOSENESS_KM)
+        lifted[name == owner] = 0.0  # a name is no evidence for itself
+        return (_CLOSENESS_BONUS * lifted.max(axis=1)).tolist()
 
 
 # What supports a candidate of each kind: (weight, (contribution, code)) pairs.
@@ -380,7 +462,6 @@ for _kind in ("continent", "region", "sea", "strait", "river"):
     _SUPPORT_ITEMS[_kind] = _SUPPORT_ITEMS["city"]
 
 
-@lru_cache(maxsize=100_000)
 def _contributions(place: Place) -> tuple[tuple[str, str], ...]:
     kind = place.kind
     items = []

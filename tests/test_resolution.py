@@ -475,3 +475,36 @@ def test_a_lower_case_particle_inside_a_name_keeps_the_name_whole(geoparser):
     """"Dar es Salaam" is one name (with "es" as "of" in "Gulf of Aden"), not "Dar", a town in Cambodia."""
     m = _one(geoparser, "Ministers met in Dar es Salaam, Tanzania, on Monday.", "Dar es Salaam")
     assert (m.place.country_code, m.place.kind) == ("TZ", "city"), _describe(m)
+
+
+# ---------------------------------------------------------------------------
+# A resolver keeps each name's senses worked out from one text to the next.
+
+ORDER_TEXTS = [
+    "Ukrainian troops entered Kherson city on Friday.",
+    "Shelling hit villages across Kherson region overnight.",
+    "Kherson was quiet on Sunday, the mayor said.",
+    "The Saratov governor said drones attacked Engels air base; separately, Ukraine said Russian forces "
+    "were 10 km from Pokrovsk.",
+    "Fighting went on near Pokrovsk and Sloviansk in Donetsk Oblast.",
+    "Flooding closed schools in Springfield, Illinois, and in Peoria.",
+    "Flooding closed schools in Springfield, Massachusetts, and in Worcester.",
+    "Delegates from Georgia, Armenia and Azerbaijan met in Tbilisi.",
+    "Storms hit Atlanta and Savannah, Georgia, on Tuesday.",
+]
+
+
+def test_what_a_text_gets_does_not_depend_on_the_texts_before_it(gazetteer):
+    """Each text alone, by a new geoparser, gets the same mentions (places, scores,
+    alternatives) as it gets from one geoparser that has read other texts before, in
+    either order: the senses it keeps are keyed by everything they depend on."""
+    from geomap.pipeline import Geoparser
+
+    texts = ORDER_TEXTS + [path.read_text(encoding="utf-8") for path in sample_paths()]
+    alone = [Geoparser(gazetteer).geoparse(text) for text in texts]
+    shared = Geoparser(gazetteer)
+    assert [shared.geoparse(text) for text in texts] == alone
+    assert [shared.geoparse(text) for text in reversed(texts)] == alone[::-1]
+    assert {m.place.geonameid for m in alone[0]} == {KHERSON_CITY}
+    assert {m.place.geonameid for m in alone[1] if m.text == "Kherson"} == {KHERSON_OBLAST}
+    assert {m.place.geonameid for m in alone[3] if m.text == "Pokrovsk"} == {POKROVSK_UA}
