@@ -14,6 +14,7 @@ MB = 10^6 bytes of UTF-8. Memory targets: peak RSS < 600 MB.
     python benchmarks/throughput.py                       # default gazetteer (built on first use, ~20 s)
     GEOMAP_DATA_DIR=/tmp/gz python benchmarks/throughput.py --mb 5 --runs 3 --json
     python benchmarks/throughput.py --profile             # also cProfile one full run
+    python benchmarks/throughput.py --jsonl ../shared/eval/lgl.jsonl   # real news texts instead
 """
 from __future__ import annotations
 
@@ -120,6 +121,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     ap.add_argument("--profile", action="store_true", help="cProfile one full geoparse run, print the top 15")
+    ap.add_argument("--jsonl", type=Path, action="append", default=[], metavar="FILE",
+                    help="measure over the texts of this JSON Lines file (repeatable) instead of a generated corpus")
     args = ap.parse_args()
     data_dir = args.data_dir or _build.default_data_dir()
     # Build if needed in a child process, so a build does not count in this process's memory.
@@ -146,7 +149,11 @@ def main() -> int:
     init_s = time.perf_counter() - t0
     rss_init = vm_rss_mb()
 
-    texts = make_corpus(geoparser, gaz.path, args.mb)
+    if args.jsonl:
+        texts = [json.loads(line)["text"] for path in args.jsonl
+                 for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    else:
+        texts = make_corpus(geoparser, gaz.path, args.mb)
     # Corpus building geoparsed the samples: start the runs cold.
     gaz.entries.cache_clear()
     geoparser.resolver.clear_cache()
@@ -171,7 +178,7 @@ def main() -> int:
         r["mb_per_s"] = nbytes / 1e6 / r["seconds"]
     ratio = res["full"]["mb_per_s"] / res["bare_engine"]["mb_per_s"]
     out = {
-        "data_dir": str(data_dir), "articles": len(texts), "corpus_mb": nbytes / 1e6,
+        "data_dir": str(data_dir), "source": ", ".join(map(str, args.jsonl)) or "generated", "articles": len(texts), "corpus_mb": nbytes / 1e6,
         "mean_article_bytes": nbytes / len(texts), "mentions_per_article_first200": mentions / min(200, len(texts)),
         "runs": args.runs, **res, "ratio_full_over_bare_engine": ratio, "ratio_target": 0.40,
         "ratio_full_over_bare_with_fold": res["full"]["mb_per_s"] / res["bare_with_fold"]["mb_per_s"],
@@ -182,7 +189,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        print(f"corpus: {len(texts)} articles, {out['corpus_mb']:.2f} MB, {out['mean_article_bytes']:.0f} B/article, "
+        print(f"corpus ({out['source']}): {len(texts)} articles, {out['corpus_mb']:.2f} MB, {out['mean_article_bytes']:.0f} B/article, "
               f"~{out['mentions_per_article_first200']:.1f} mentions/article; median of {args.runs} runs, one core")
         print(f"{'':<26}{'MB/s':>8}{'total s':>9}{'ms/article (median, p95)':>27}")
         for key, label in [("full", "full geoparse"), ("bare_engine", "bare engine (pre-folded)"),
