@@ -277,6 +277,51 @@ def test_jsonl_line_errors_name_the_line_and_the_problem(tmp_path):
     assert fragment.origin == f"{path}:4"
 
 
+def test_jsonl_on_stdin_is_read_as_it_arrives(monkeypatch):
+    """A stream (``… | geomap ingest -``) gives each article as its line arrives, not at the end."""
+    import json
+    import threading
+
+    read_end, write_end = os.pipe()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(os.fdopen(read_end, "rb"), encoding="utf-8"))
+    writer = os.fdopen(write_end, "wb")
+    writer.write(json.dumps({"id": "live-1", "text": "Sirens sounded in Odesa."}).encode() + b"\n")
+    writer.flush()
+    items = iter_articles(["-"])
+    first: list = []
+    reader = threading.Thread(target=lambda: first.append(next(items)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    try:
+        assert first and first[0].external_id == "live-1"  # while the stream is still open
+        writer.write(json.dumps({"id": "live-2", "text": "Then in Mykolaiv."}).encode() + b"\n")
+    finally:
+        writer.close()
+    assert [a.external_id for a in items] == ["live-2"]
+
+
+def test_jsonl_is_read_line_by_line_with_its_checks(tmp_path):
+    """BOM, invalid UTF-8 on a later line (one warning naming its byte offset, the other lines
+    intact), a file of blank lines and a binary file named .jsonl."""
+    good = '{"id": "a", "text": "Flooding in Kharkiv."}\n'.encode()
+    bad = '{"id": "b", "text": "Réfugiés à Goma."}\n'.encode("latin-1")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + good + bad + good.replace(b'"a"', b'"c"'))
+    offset = len(good) + bad.index("é".encode("latin-1"))  # counted after the BOM, as for a whole file
+    with pytest.warns(ReadWarning, match=rf"offset {offset}\)"):
+        first, second, third = read(path)
+    assert (first.external_id, first.text) == ("a", "Flooding in Kharkiv.")
+    assert second.text == "R\ufffdfugi\ufffds \ufffd Goma." and third.external_id == "c"
+    assert second.origin == f"{path}:2"
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n  \n\n", encoding="utf-8")
+    binary = tmp_path / "archive.jsonl"
+    binary.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\n{}")
+    assert read(blank) == [ReadError(str(blank), "the file is empty")]
+    [refused] = read(binary)
+    assert refused.origin == str(binary) and "binary" in refused.reason
+
+
 # --- directories, stdin, errors, identity ------------------------------------------------
 
 
@@ -347,6 +392,14 @@ def test_invalid_utf8_is_read_with_a_warning(tmp_path):
     with pytest.warns(ReadWarning, match="not valid UTF-8"):
         article = only(read(latin1))
     assert "Goma" in article.text and "\ufffd" in article.text
+
+
+def test_a_byte_order_mark_is_dropped_even_when_the_rest_is_not_utf8(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "Réfugiés à Goma\n\nLes camps près de Goma.\n".encode("latin-1"))
+    with pytest.warns(ReadWarning, match="not valid UTF-8"):
+        article = only(read(path))
+    assert article.title == "R\ufffdfugi\ufffds \ufffd Goma"
 
 
 def test_non_utf8_html_is_decoded_by_its_declared_charset(tmp_path):

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from geomap.model import Article
-from geomap.textio import InputError, read_text
+from geomap.textio import InputError, LineInput, read_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +114,22 @@ def _read_path(path: str, fetch: bool) -> Iterator[Article | ReadError]:
 
 
 def _read_file(path: str, origin: str, fetch: bool) -> Iterator[Article | ReadError]:
-    try:
-        loaded = read_text(path)  # refuses missing, unreadable, binary and empty files
+    kind = None if path == "-" else EXTENSIONS.get(Path(path).suffix.lower())
+    try:  # each refuses missing, unreadable, binary and empty files
+        if kind in (None, "jsonl"):
+            # JSON Lines is read a line at a time: a file of any size is never held whole,
+            # and a stream on stdin gives each article as its line arrives, not at its end.
+            source = LineInput(path)
+            if (kind or sniff(source.head)) == "jsonl":
+                yield from _parse("jsonl", source, origin, fetch)
+                return
+            loaded = source.whole()
+        else:
+            loaded = read_text(path)
     except InputError as exc:
         yield ReadError(origin, str(exc).removeprefix(f"{origin}: "))
         return
-    kind = (None if path == "-" else EXTENSIONS.get(Path(path).suffix.lower())) or sniff(loaded.text)
+    kind = kind or sniff(loaded.text)
     content: str | bytes = loaded.text
     if loaded.warnings and kind in ("html", "feed") and path != "-":
         # Not UTF-8: hand the parser the bytes, so it honours the page's declared charset.
@@ -145,21 +155,30 @@ def _read_url(url: str, fetch: bool) -> Iterator[Article | ReadError]:
     yield from _parse(sniff(page), page, url, fetch, url=url)
 
 
-def _parse(kind: str, content: str | bytes, origin: str, fetch: bool,
+def _parse(kind: str, content: str | bytes | LineInput, origin: str, fetch: bool,
            url: str | None = None) -> Iterator[Article | ReadError]:
     try:
         if kind == "feed":
             items = feed.read(content, origin, fetch=fetch)
         elif kind == "html":
             items = html.read(content, origin, url=url)
+        elif isinstance(content, LineInput):
+            items = jsonl.read_lines(content.lines(_warn), origin)
         elif kind == "jsonl":
             items = jsonl.read(content, origin)
         else:
             items = text.read(content, origin)
         for item in items:
             yield _without_surrogates(item) if isinstance(item, Article) else item
-    except Exception as exc:  # a parser's bug or a pathological file: report it, keep the batch going
+    except Exception as exc:  # a parser's bug, a pathological file or a failing disk: report it, go on
         yield ReadError(origin, f"could not read it as {kind}: {type(exc).__name__}: {exc}")
+    finally:
+        if isinstance(content, LineInput):
+            content.close()
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, ReadWarning, stacklevel=2)
 
 
 def _walk(directory: str) -> Iterator[str | ReadError]:

@@ -7,7 +7,7 @@ rest of the file is still read: one typo must not lose a whole batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from geomap.dates import parse_date
 from geomap.model import Article
@@ -19,7 +19,12 @@ _TITLE_LIMIT = 200  # a title defaulted from a long first line is cut at a word 
 
 def read(content: str, origin: str) -> Iterator[Article | ReadError]:
     # split("\n"), not splitlines(): JSON strings may hold raw U+2028 and friends.
-    for number, line in enumerate(content.split("\n"), start=1):
+    return read_lines(content.split("\n"), origin)
+
+
+def read_lines(lines: Iterable[str], origin: str) -> Iterator[Article | ReadError]:
+    """Articles from lines as they come (a file of any size, or stdin still being written)."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{origin}:{number}"
