@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from geomap.arrivals import IDLE, Arrivals
 from geomap.corrections import any_active, apply_to_article, learned_preferences
 from geomap.model import Article
 from geomap.pipeline import Failure, Parsed, parse_article
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _WINDOW_PER_WORKER = 32
 # Articles stored per transaction: one commit, one write-lock turn and one settling of the
 # per-place totals for the lot. From a slow source a batch is stored once it is a second old,
-# checked as each article arrives (the last one before a pause waits for the next or the end).
+# or once a second has passed with nothing new (a stream that pauses).
 WRITE_BATCH = 64
 WRITE_BATCH_SECONDS = 1.0
 
@@ -84,10 +84,15 @@ def geoparse_all(items: Iterable[Article | Failure], *, workers: int = 1, data_d
 
     ``preferences`` (surface key -> place key, learned from corrections) is a prior
     for the workers' geoparsers; a given ``parser`` keeps its own.
+
+    An ``IDLE`` among the items (a source that paused: see ``geomap.arrivals``) comes out
+    once what arrived before it is out, except on Dask.
     """
     # A reader's error (ReadError and the like) goes on as a plain Failure: it pickles to any worker.
-    items = (item if isinstance(item, Article) else Failure(item.origin, item.reason) for item in items)
+    items = (item if isinstance(item, Article) or item is IDLE else Failure(item.origin, item.reason)
+             for item in items)
     if dask is not None:
+        items = (item for item in items if item is not IDLE)
         yield from _geoparse_on_dask(items, dask, data_dir, parser, preferences)
         return
     if workers <= 1:
@@ -95,7 +100,7 @@ def geoparse_all(items: Iterable[Article | Failure], *, workers: int = 1, data_d
             _init_worker(str(data_dir) if data_dir else None, preferences)
             parser = _worker_parser
         for article in items:
-            yield parse_article(parser, article)
+            yield IDLE if article is IDLE else parse_article(parser, article)
         return
     # Fork: the workers inherit the imported code; each loads its own gazetteer once.
     context = multiprocessing.get_context("fork")
@@ -104,16 +109,31 @@ def geoparse_all(items: Iterable[Article | Failure], *, workers: int = 1, data_d
     with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
         # Bounded windows (an unbounded imap would read the whole input ahead of the single
         # writer, and memory would grow with the batch), two in flight: the workers parse the
-        # next window while this one's results are being stored.
+        # next window while this one's results are being stored. A pause in the input cuts a
+        # window short, so a slow stream's articles do not wait for a full one.
         current = None
         while True:
-            window = list(islice(articles_iter, workers * _WINDOW_PER_WORKER))
+            window, paused = _window(articles_iter, workers * _WINDOW_PER_WORKER)
             following = pool.imap(_parse_in_worker, window, chunksize=2) if window else None
             if current is not None:
                 yield from current
-            if following is None:
+            if paused:
+                yield IDLE
+            elif following is None:
                 return
             current = following
+
+
+def _window(items: Iterator, size: int) -> tuple[list, bool]:
+    """Up to ``size`` items, and whether an IDLE cut them short."""
+    window = []
+    for item in items:
+        if item is IDLE:
+            return window, True
+        window.append(item)
+        if len(window) >= size:
+            break
+    return window, False
 
 
 def _geoparse_on_dask(items, dask, data_dir, parser, preferences) -> Iterator[Parsed | Failure]:
@@ -147,12 +167,19 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
         preferences = learned_preferences(conn)
     # Readers' errors travel with the articles (parse_article passes them through), so each
     # is reported in its place.
-    results = geoparse_all(items, workers=workers, data_dir=data_dir, parser=parser, preferences=preferences,
-                           dask=dask)
+    # Read on a thread of its own: a source that pauses does not hold back what came before.
+    arrivals = Arrivals(items)
+    results = geoparse_all(arrivals.stream(idle_after=WRITE_BATCH_SECONDS), workers=workers, data_dir=data_dir,
+                           parser=parser, preferences=preferences, dask=dask)
     batch: list[Parsed | Failure] = []
     batch_started = 0.0
     try:
         for result in results:
+            if result is IDLE:
+                if batch:
+                    _store(engine, batch, replace, summary, on_result)
+                    batch = []
+                continue
             if not batch:
                 batch_started = time.monotonic()
             batch.append(result)
@@ -162,6 +189,7 @@ def ingest(engine: Engine, items: Iterable[Article | Failure], *, workers: int =
         _store(engine, batch, replace, summary, on_result)
     finally:
         results.close()  # stop the worker processes now, not when the generator is collected
+        arrivals.close()
         summary.seconds = time.monotonic() - started
     if summary.added or summary.updated:
         refresh_statistics(engine)  # sampled: a few milliseconds, even after a one-article upload

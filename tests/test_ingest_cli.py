@@ -469,3 +469,31 @@ def test_an_interrupted_ingest_keeps_what_it_committed_and_finishes_on_rerun(dat
                             "GROUP BY article_id, idx HAVING count(*) > 1)").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stream_that_pauses_is_stored_during_the_pause(data_dir, tmp_path, workers):
+    """``… | geomap ingest -`` from a feed that pauses: the article before the pause is
+    stored while the stream is still open, not when the next one comes or the stream ends."""
+    db = tmp_path / "live.sqlite"
+    env = {**os.environ, "GEOMAP_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8"}
+    env.pop("GEOMAP_DB", None)
+    command = [sys.executable, "-m", "geomap.cli", "ingest", "--workers", workers, "--db", str(db), "-"]
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=ROOT)
+    try:
+        proc.stdin.write(json.dumps({"id": "live-1", "text": "Sirens sounded in Odesa overnight."}).encode() + b"\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 120
+        while _stored_articles(db) < 1:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the article before the pause was not stored in time"
+            time.sleep(0.05)
+        last = json.dumps({"id": "live-2", "text": "Power returned in Mykolaiv."}).encode() + b"\n"
+        out, err = proc.communicate(last, timeout=120)  # and the stream ends
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert proc.returncode == 0, err.decode()
+    assert "2 added, 0 updated, 0 unchanged, 0 failed" in out.decode()
