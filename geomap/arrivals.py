@@ -27,8 +27,8 @@ _PUT_RETRY_SECONDS = 0.2  # how often a reader blocked on a full queue checks wh
 class Arrivals:
     """The items of ``source`` as they arrive, read on a daemon thread.
 
-    Use as a context manager, or call ``close``: a consumer that stops early (an error,
-    Ctrl-C) lets the reader stop at its next item instead of reading on into a full queue.
+    A consumer that stops early (an error, Ctrl-C) calls ``close``, so the reader stops at
+    its next item instead of reading on into a full queue.
     """
 
     def __init__(self, source: Iterable, *, ahead: int = 256):
@@ -56,12 +56,6 @@ class Arrivals:
 
     def close(self) -> None:
         self._stop.set()
-
-    def __enter__(self) -> Arrivals:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
     def _read(self) -> None:
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from geomap.textio import InputError, read_text
+from geomap.textio import InputError, display_name, read_text
 
 
 def _progress(message: str) -> None:
@@ -98,7 +98,7 @@ def geoparse(file: str | None, jsonl_in: str | None, output: str, demonyms: bool
 
 def _jsonl_documents(path: str):
     """Yield {"id", "text"} objects from a JSON Lines file, failing clearly on a bad line."""
-    name = "<stdin>" if path == "-" else path
+    name = display_name(path)
     try:
         # Invalid UTF-8 is replaced (U+FFFD), from a file or stdin alike, never a traceback.
         handle = (io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") if path == "-"
@@ -621,7 +621,7 @@ def corrections_import(file: str, author: str | None, db: str | None) -> None:
     from geomap.corrections import CorrectionError, import_corrections
     from geomap.store import writing
 
-    name = "<stdin>" if file == "-" else file
+    name = display_name(file)
     if file != "-" and not Path(file).is_file():
         raise click.ClickException(f"{file}: no such file" if not Path(file).exists() else f"{file}: is a directory")
     engine = _engine(db)
