@@ -48,6 +48,16 @@ municipality parish prefecture island islands river valley border front mountain
 REGION_WORDS = frozenset("""oblast region province county state district raion governorate municipality parish
 prefecture""".split())
 SETTLEMENT_WORDS = frozenset("""city town village""".split())
+# Plurals after a list of names ("Douglas, Sarpy and Lancaster counties") say the same.
+PLURAL_REGION_WORDS = frozenset("""oblasts regions provinces counties districts raions governorates
+municipalities parishes prefectures""".split())
+# Words before "of" that make what follows a place of that kind: "the City of Richmond",
+# "the state of Washington".
+OF_TYPE_WORDS = frozenset("""city town village county state province region district parish municipality
+borough township republic commonwealth oblast governorate prefecture""".split())
+# Words after a name that make it where someone lives or serves: "a Richmond man", "Lancaster police".
+RESIDENT_NOUNS = frozenset("""man woman men women boy girl boys girls teen teenager teens resident residents
+native natives police""".split())
 FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".split())
 # Words after a name that make the name part of an organisation, a street or a
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
@@ -63,9 +73,11 @@ minister chancellor secretary mayor judge justice officer sgt sergeant lt lieute
 rev reverend prof professor pope king queen prince princess sir lady lord coach chairman chief spokesman
 spokeswoman ambassador commander adm admiral maj major pvt private cpl corporal detective deputy sheriff
 director saint st""".split())
-# Time words are never places on their own, whatever the gazetteer holds.
+# Time words, months written short among them ("Nov. 4"), are never places on their own,
+# whatever the gazetteer holds.
 TIME_WORDS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday christmas easter""".split())
+monday tuesday wednesday thursday friday saturday sunday christmas easter
+jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 # Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don", "Dar es Salaam").
 NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
 van von y e en es sur sous and bin ibn""".split())

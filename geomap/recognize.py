@@ -26,12 +26,23 @@ _SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘
 _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
+# What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
+# "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
+_DATELINE_TAIL = re.compile(
+    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"  # the region or country
+    r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
+    r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
+    r"(?:-{2,3}|[—–]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
+# "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
+_AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
 # Places a reader knows on sight: a capitalised mention of one needs no further evidence.
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
+# Evidence that makes a name a place wherever else the text capitalises it.
+_ACCEPTING = frozenset({"locative", "type", "appositive", "dateline"})
 
 
 @dataclass(slots=True)
@@ -123,18 +134,22 @@ class Recognizer:
             style = _line_style(text, span.start, line)
             if style or _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
-            if span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" and style != "upper":
+            if "weak-capital" in ev and _dateline(text, span):
+                ev.add("dateline")
+            elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
+                    and style != "upper":
                 ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
             if prev_word.lower() in lexicon.LOCATIVE_CUES and prev_word[0].islower():
                 ev.add("locative")
-            if next_word.lower() in lexicon.TYPE_WORDS:
-                ev.add("type")
-                if next_word.lower() in lexicon.REGION_WORDS:
-                    ev.add("type:region")
-                elif next_word.lower() in lexicon.SETTLEMENT_WORDS:
-                    ev.add("type:settlement")
-                elif next_word.lower() in lexicon.FEATURE_WORDS:
-                    ev.add("type:feature")  # "the Red Sea coast": the sea, not the governorate
+            elif prev_word == "of":
+                _of_evidence(text, prev[1], ev)
+            low_next = next_word.lower()
+            if low_next in lexicon.TYPE_WORDS:
+                _add_type(low_next, ev)
+            elif low_next in lexicon.PLURAL_REGION_WORDS:
+                ev.update(("type", "type:region"))
+            elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
+                ev.add("resident")
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
@@ -159,13 +174,15 @@ class Recognizer:
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
-            if next_word and next_word[0].isupper() and text[span.end:span.end + 1] == " " \
-                    and next_word.lower() not in self.common_words:
+            # A capitalised word after a name may be the rest of a longer name; an acronym
+            # ("Erie GM", "Kyiv AP") is not.
+            next_is_name = next_word and next_word[0].isupper() and not (len(next_word) > 1 and next_word.isupper())
+            if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
                     ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
-            if (next_word and next_word[0].isupper() and not next_is_place and " " not in span.key
-                    and span.key in self.first_names and next_word.lower() not in self.common_words
+            if (next_is_name and not next_is_place and " " not in span.key
+                    and span.key in self.first_names and low_next not in self.common_words
                     and not _prominent(span)):
                 ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
@@ -179,7 +196,8 @@ class Recognizer:
             verdict = self._verdict(span, persons)
             if verdict:
                 kept.append(span)
-                if "locative" in span.evidence or "type" in span.evidence or "appositive" in span.evidence:
+                if not span.evidence.isdisjoint(_ACCEPTING) or ("resident" in span.evidence
+                                                                and span.key not in self.common_words):
                     accepted_keys.add(span.key)  # one sense per text
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
         kept_ids = {id(s) for s in kept}
@@ -189,7 +207,7 @@ class Recognizer:
         ev = span.evidence
         if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev):
             return False
-        strong = "type" in ev or "appositive" in ev
+        strong = "type" in ev or "appositive" in ev or "dateline" in ev
         if span.key in lexicon.TIME_WORDS:
             return strong
         if span.entries[0][1] == "code":
@@ -204,13 +222,15 @@ class Recognizer:
         given_name = single and (span.key in self.first_names or span.key in self.surnames)
         if common and "part-of-name" in ev:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name
+        # "Butler County" says what it is, where "The City" does not.
+        typed = words[-1] in lexicon.TYPE_WORDS and not all(w in lexicon.NAME_PARTICLES for w in words[:-1])
         if not single and all(w in self.common_words for w in words) and (
-                "weak-capital" in ev or all(kind == "alt" for _, kind in places)):
+                ("weak-capital" in ev and not typed) or all(kind == "alt" for _, kind in places)):
             common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
         if not (common or given_name):
             return True
-        if strong or "locative" in ev:
-            return True
+        if strong or "locative" in ev or ("resident" in ev and not common):
+            return True  # "a Richmond man", not "One man"
         # A region sharing a common word's name ("Western", "Central") is no help,
         # and a town sharing a given name must be a big one ("Houston", not "Mary").
         prominent = _prominent(span, regions=not (common or given_name),
@@ -220,6 +240,37 @@ class Recognizer:
             # everyone knows ("Turkey", "China") is taken without more evidence.
             return prominent and any(p.kind in ("country", "continent") for p, _ in places)
         return prominent
+
+
+def _dateline(text: str, span: Span) -> bool:
+    """Whether ``span``, at the start of a sentence or line, opens a news story: in capitals
+    ("CHARLESTON, W.Va. --") or before an agency ("Kyiv, Ukraine (Reuters) -")."""
+    if span.entries[0][1] == "code":
+        return False
+    tail = _DATELINE_TAIL.match(text, span.end, span.end + _LOOKAHEAD)
+    return tail is not None and (tail.group("agency") is not None or span.surface.isupper())
+
+
+def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
+    """Evidence from what stands before the "of" before a name: a kind of place ("the City
+    of Richmond", "the state of Washington") or someone's age ("Jane Doe, 34, of Richmond")."""
+    before = _previous_word(text, of_start)
+    kind = before[0].lower() if before else ""
+    if kind in lexicon.OF_TYPE_WORDS:
+        _add_type(kind, ev)
+    elif _AGE_OF_REVERSED.match(text[max(0, of_start - 12):of_start + 2][::-1]):
+        ev.add("locative")
+
+
+def _add_type(word: str, ev: set[str]) -> None:
+    """Evidence from a type word, and the kind of place it says."""
+    ev.add("type")
+    if word in lexicon.REGION_WORDS:
+        ev.add("type:region")
+    elif word in lexicon.SETTLEMENT_WORDS:
+        ev.add("type:settlement")
+    elif word in lexicon.FEATURE_WORDS:
+        ev.add("type:feature")  # "the Red Sea coast": the sea, not the governorate
 
 
 def _code_automaton(codes: Iterable[str]) -> ahocorasick.Automaton | None:

@@ -89,6 +89,27 @@ FOUND = [
     ("Ukraine Strikes Russian Air Base In Crimea As Kyiv Vows To Retake Peninsula", "Kyiv", 0, "UA", "city"),
     ("More Troops Head To Bakhmut As Winter Nears", "Bakhmut", 0, "UA", "city"),
     ("Police Say March On Kyiv Was Peaceful", "Kyiv", 0, "UA", "city"),
+    # datelines: in capitals, or before an agency, at the start of a story
+    ("KHERSON, Ukraine (Reuters) - Russian shelling hit the city overnight, the governor said.", "KHERSON", 0,
+     "UA", "city"),
+    ("ODESA — A drone struck the port before dawn, the navy said.", "ODESA", 0, "UA", "city"),
+    ("Storm clears. LANCASTER, Pa. -- Crews cleared the highway after the storm.", "LANCASTER", 0, "US", "city"),
+    ("Lancaster, Pa. (AP) — Crews cleared the highway after the storm.", "Lancaster", 0, "US", "city"),
+    # a name that is also a surname, where someone lives or serves
+    ("A Lancaster man was charged with arson on Friday.", "Lancaster", 0, "US", None),
+    ("Richmond police said the road reopened after the crash.", "Richmond", 0, "US", None),
+    ("The driver, Dana Cole, 41, of Richmond, was treated for minor injuries.", "Richmond", 0, "US", None),
+    # a kind of place before "of", or plural after a list
+    ("Lawyers for the state of Washington filed the suit on Monday.", "Washington", 0, "US", "admin1"),
+    ("Turnout rose in Hall and Lancaster counties, officials said.", "Lancaster", 0, "US", "admin2"),
+    # a county's name of common words at a sentence start says what it is
+    ("Butler County commissioners approved the budget on Tuesday.", "Butler County", 0, "US", "admin2"),
+    # an acronym after a name is not the rest of a person's name
+    ("The coach said Erie GM Dave Smith had signed him.", "Erie", 0, "US", None),
+    # province and state abbreviations, and the Americas
+    ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
+    ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
+    ("Cases of the virus were reported across the Americas.", "Americas", 0, None, "continent"),
 ]
 
 
@@ -179,6 +200,14 @@ NOT_FOUND = [
     ("The Ukrainian army said Russian forces shelled Kharkiv.", "Russian", 0),
     # weapons named after people
     (LEAD + "Bradley fighting vehicles and Abrams tanks arrived this week.", "Bradley", 0),
+    # a hyphen after an acronym is no dateline; "one man" is no town's man; "The City" says no name
+    ("NATO - led forces crossed the river.", "NATO", 0),
+    ("One man was arrested after the fight.", "One", 0),
+    ("The City Council voted to approve the plan.", "The City", 0),
+    # months written short; "B.C." is a date, and a province's short form counts only after a comma
+    ("The talks resume Nov. 4 in Geneva, officials said.", "Nov", 0),
+    ("The temple was built in 500 B.C. by settlers.", "B.C.", 0),
+    ("Officials said the Man. plan was dropped.", "Man.", 0),
 ]
 
 
