@@ -33,6 +33,8 @@ _DATELINE_TAIL = re.compile(
     r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
     r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
     r"(?:-{2,3}|[—–]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
+# A common word before a number is a designation: "Region 1", "Loop 286", "Lot No. 5".
+_NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
 # "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
@@ -144,12 +146,15 @@ class Recognizer:
             elif prev_word == "of":
                 _of_evidence(text, prev[1], ev)
             low_next = next_word.lower()
-            if low_next in lexicon.TYPE_WORDS:
-                _add_type(low_next, ev)
+            common = span.key in self.common_words
+            if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):
+                _add_type(low_next, ev)  # but "But town officials said" is a sentence's first word
             elif low_next in lexicon.PLURAL_REGION_WORDS:
                 ev.update(("type", "type:region"))
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
+            if common and _NUMBERED.match(text, span.end):
+                ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None

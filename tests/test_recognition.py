@@ -208,6 +208,9 @@ NOT_FOUND = [
     ("The talks resume Nov. 4 in Geneva, officials said.", "Nov", 0),
     ("The temple was built in 500 B.C. by settlers.", "B.C.", 0),
     ("Officials said the Man. plan was dropped.", "Man.", 0),
+    # a sentence's first word before a type word; a common word numbering something
+    ("The vote was close. But town officials said the plan would pass anyway.", "But", 0),
+    ("Schools in Region 1 will close early on Friday, the board said.", "Region", 0),
 ]
 
 
