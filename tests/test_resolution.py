@@ -20,6 +20,7 @@ GEORGIA_COUNTRY = 614540
 GEORGIA_US_STATE = 4197000
 PARIS_FRANCE = 2988507
 PARIS_TEXAS = 4717560
+PARIS_ILLINOIS = 4246659
 POKROVSK_UA = 704422
 ENGELS_RU = 563464
 SLOVIANSK_UA = 693468
@@ -76,6 +77,9 @@ TRAPS = [
     ("Leaders met in Paris to discuss aid to Ukraine.", "Paris", PARIS_FRANCE, "city", 1),
     ("French police patrolled Paris after the attack.", "Paris", PARIS_FRANCE, "city", 1),
     ("A tornado struck Paris, Texas, on Sunday night.", "Paris", PARIS_TEXAS, "city", 1),
+    # ... and Illinois where the text names the county that holds it
+    ("Deputies in Paris said the fire began near the square. Edgar County officials asked drivers to stay away.",
+     "Paris", PARIS_ILLINOIS, "city", 1),
     # Pokrovsk: the Donetsk-oblast town, not Engels (whose old name it was)
     ("Shelling hit Pokrovsk overnight, officials said.", "Pokrovsk", POKROVSK_UA, "city", 1),
     ("Russian forces advanced toward Pokrovsk in the Donetsk region.", "Pokrovsk", POKROVSK_UA, "city", 1),
