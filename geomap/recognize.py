@@ -24,6 +24,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PREV_WORD_REVERSED = re.compile(r"[\s\"'“‘(]*\.?([^\W_]+)")  # a word, maybe a full stop, spaces or quotes
 _SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–)")
 _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
+_WORD_REVERSED = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
@@ -178,6 +179,11 @@ class Recognizer:
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
+            joined_to_place = i > 0 and spans[i - 1].end == span.start - 1 and not _blocked(spans[i - 1])
+            if _after_hyphenated_name(text, span.start) and not joined_to_place:
+                # "Joaquin Navarro-Valls", not "D-Charleston" or "Israel-Gaza"; only here, as
+                # the same word elsewhere in the text may be a place ("Chabad-Shadyside").
+                ev.add("blocked:hyphenated")
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             # A capitalised word after a name may be the rest of a longer name; an acronym
             # ("Erie GM", "Kyiv AP") is not.
@@ -345,6 +351,16 @@ def _previous_word(text: str, offset: int) -> tuple[str, int, int] | None:
     if m is None:
         return None
     return m.group(1)[::-1], offset - m.end(1), offset - m.start(1)
+
+
+def _after_hyphenated_name(text: str, offset: int) -> bool:
+    """Whether a capitalised word that is not an acronym ends in a hyphen right at ``offset``
+    ("Navarro-" of "Navarro-Valls"; not "D-" of "D-Charleston", nor "anti-")."""
+    if offset < 3 or text[offset - 1] != "-" or not text[offset - 2].isalpha():
+        return False
+    m = _WORD_REVERSED.match(text[max(0, offset - 1 - _LOOKBACK):offset - 1][::-1])
+    word = m.group(0)[::-1]
+    return word[0].isupper() and not word.isupper()
 
 
 def _sentence_starts_before(text: str, offset: int) -> bool:

@@ -106,6 +106,10 @@ FOUND = [
     ("Butler County commissioners approved the budget on Tuesday.", "Butler County", 0, "US", "admin2"),
     # an acronym after a name is not the rest of a person's name
     ("The coach said Erie GM Dave Smith had signed him.", "Erie", 0, "US", None),
+    # after a hyphen: a party's initial or another place is no surname; a surname blocks only itself
+    ("Rep. Ann Cole, D-Charleston, spoke for the bill.", "Charleston", 0, "US", None),
+    ("The Israel-Gaza war entered its second month.", "Gaza", 0, "PS", None),
+    ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 1, "US", None),
     # province and state abbreviations, and the Americas
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
@@ -211,6 +215,9 @@ NOT_FOUND = [
     # a sentence's first word before a type word; a common word numbering something
     ("The vote was close. But town officials said the plan would pass anyway.", "But", 0),
     ("Schools in Region 1 will close early on Friday, the board said.", "Region", 0),
+    # the second half of a hyphenated surname
+    ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
+    ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
 ]
 
 
