@@ -36,6 +36,10 @@ _DATELINE_TAIL = re.compile(
     r"(?:-{2,3}|[—–]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
 # A common word before a number is a designation: "Region 1", "Loop 286", "Lot No. 5".
 _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
+# Compass points written short before a name: "S.E. Portland" is no person's initials.
+_COMPASS = re.compile(r"[NS]\.[EW]\.")
+# A party's initials before a state: "D-Pa.", "R-W. Va.", "DFL-Minn." (but not "X-Men-Pa.").
+_PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
@@ -158,6 +162,8 @@ class Recognizer:
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
+            elif _PARTY.search(text, max(0, span.start - 5), span.start):
+                ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
             if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
                 ev.add("appositive")
@@ -173,7 +179,8 @@ class Recognizer:
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
                 given = low in self.first_names and (low not in self.common_words or not (
                     style or _sentence_starts_before(text, prev[1])))
-                initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "."
+                initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
+                    and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
                 if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_container(prev_span))):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
@@ -223,7 +230,7 @@ class Recognizer:
             return strong
         if span.entries[0][1] == "code":
             # "Ill." or "Pa." is a state only in a dateline or address: "Springfield, Ill."
-            return not any(ch.islower() for ch in span.key) or "after-comma" in ev
+            return not any(ch.islower() for ch in span.key) or "after-comma" in ev or "affiliation" in ev
         places = span.places
         if not places:
             return False

@@ -110,6 +110,10 @@ FOUND = [
     ("Rep. Ann Cole, D-Charleston, spoke for the bill.", "Charleston", 0, "US", None),
     ("The Israel-Gaza war entered its second month.", "Gaza", 0, "PS", None),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 1, "US", None),
+    # a state after a party's initial; compass points written short are no person's initials
+    ("Sen. Dana Cole, D-Pa., said the bill would pass.", "Pa.", 0, "US", "admin1"),
+    ("Fire damages S.E. Portland apartment. Portland firefighters were there within minutes.", "Portland", 1,
+     None, None),
     # province and state abbreviations, and the Americas
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
