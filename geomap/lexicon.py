@@ -62,11 +62,16 @@ FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".
 # Words after a name that make the name part of an organisation, a street or a
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
 # Institutions named after their town ("Paris Public Library") do place it there,
-# so only media, companies, teams and streets block.
+# so only media, companies, teams, military units and streets block.
 BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle telegraph examiner observer
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
-company corp corporation inc ltd llc airlines airways fc united""".split())
+company corp corporation inc ltd llc airlines airways fc united
+regiment battalion brigade force""".split())
+# Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
+# alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
+# of an Iranian one. None of them is ever a mention of the place.
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah")
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

@@ -84,6 +84,9 @@ class Recognizer:
         self.common_words = lexicon.common_words()
         self.first_names = lexicon.first_names()
         self.surnames = lexicon.surnames()
+        self.organisations = re.compile("|".join(map(re.escape, lexicon.ORGANISATIONS)), re.IGNORECASE)
+        self.organisation_words = frozenset(fold(word).strip() for name in lexicon.ORGANISATIONS
+                                            for word in name.split())
 
     def find(self, text: str) -> list[Span]:
         matches = self._matches(text)
@@ -158,6 +161,8 @@ class Recognizer:
                 ev.update(("type", "type:region"))
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
+            if span.key in self.organisation_words and self._in_organisation(text, span):
+                ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
@@ -220,6 +225,12 @@ class Recognizer:
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
         kept_ids = {id(s) for s in kept}
         return [s for s in spans if id(s) in kept_ids or (s.key in accepted_keys and not _blocked(s))]
+
+    def _in_organisation(self, text: str, span: Span) -> bool:
+        """Whether ``span`` lies inside the name of one of lexicon.ORGANISATIONS."""
+        low, high = max(0, span.start - _LOOKBACK), span.end + _LOOKAHEAD
+        return any(m.start() <= span.start and span.end <= m.end() and _alone(text, m.start(), m.end())
+                   for m in self.organisations.finditer(text, low, high))
 
     def _verdict(self, span: Span, persons: set[str]) -> bool:
         ev = span.evidence
@@ -320,6 +331,11 @@ def _code_matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int
             alone.append(match)
             taken_to = match[1]
     return alone
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words, not part of longer ones."""
+    return (start == 0 or not _is_word_char(text[start - 1])) and (end == len(text) or not _is_word_char(text[end]))
 
 
 def _is_word_char(ch: str) -> bool:

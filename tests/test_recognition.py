@@ -114,6 +114,9 @@ FOUND = [
     ("Sen. Dana Cole, D-Pa., said the bill would pass.", "Pa.", 0, "US", "admin1"),
     ("Fire damages S.E. Portland apartment. Portland firefighters were there within minutes.", "Portland", 1,
      None, None),
+    # the towns themselves, named so
+    ("Residents of Duma fled after the attack, rescuers said.", "Duma", 0, "SY", "city"),
+    ("Ships in the Sea of Azov and the port of Azov were hit.", "Azov", 1, "RU", "city"),
     # province and state abbreviations, and the Americas
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
@@ -219,6 +222,15 @@ NOT_FOUND = [
     # a sentence's first word before a type word; a common word numbering something
     ("The vote was close. But town officials said the plan would pass anyway.", "But", 0),
     ("Schools in Region 1 will close early on Friday, the board said.", "Region", 0),
+    # armed groups, units and institutions named like places
+    ("Israel struck Hamas positions in Gaza overnight.", "Hamas", 0),
+    ("Officials said Hamas had agreed to the truce.", "Hamas", 0),
+    ("Boko Haram fighters attacked a village in Borno state.", "Boko", 0),
+    ("Boko Haram fighters attacked a village in Borno state.", "Haram", 0),
+    ("The Quds Force commander was killed in the strike.", "Quds", 0),
+    ("The State Duma approved the annexation treaty.", "Duma", 0),
+    ("The Azov Regiment held out in the steelworks.", "Azov", 0),
+    ("Ansar Allah fired missiles at ships in the Red Sea.", "Allah", 0),
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
