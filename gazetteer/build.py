@@ -171,6 +171,7 @@ def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
         by_key[rec.key] = rec
     else:  # the same place from two sources: keep the first's fields, pool the names
         old.names.extend([rec.name, *rec.names])
+        old.curated_names.extend(rec.curated_names)
         old.codes.extend(rec.codes)
         old.demonyms.extend(rec.demonyms)
 
@@ -190,6 +191,7 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
             old = by_key.get(key)
             if old is not None:  # curated wins on the point and kind, keeps the rest of the source's record
                 rec.names.extend([old.name, *old.names])
+                rec.curated_names.extend(old.curated_names)
                 rec.codes.extend(old.codes)
                 rec.demonyms.extend(old.demonyms)
                 rec.population = old.population
@@ -205,7 +207,7 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
             continue
         if row.action == "alias":
             names, codes = _split_codes((row.name, *row.names))
-            target.names.extend(names)
+            target.curated_names.extend(names)
             target.codes.extend(codes)
         elif row.action == "demonym":
             target.demonyms.extend((row.name, *row.names))
@@ -250,7 +252,7 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
         main_key = name_key(rec.name)
         seen = set()
         alternates = rec.names if rec.kind != "city" or rec.population >= _MIN_POPULATION_FOR_ALTERNATES else ()
-        for name in [rec.name, *alternates]:
+        for name in [rec.name, *rec.curated_names, *alternates]:
             key = name_key(name)
             if key not in seen and matchable(name):
                 seen.add(key)

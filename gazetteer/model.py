@@ -44,6 +44,8 @@ class PlaceRecord:
     feature_code: str = ""
     source: str = ""
     names: list[str] = field(default_factory=list)
+    # Names the curated table adds: matchable whatever the place's size ("Stepanakert").
+    curated_names: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # matched case-sensitively only ("UK", "U.S.")
     demonyms: list[str] = field(default_factory=list)  # "Ukrainian": recorded as its own kind
 

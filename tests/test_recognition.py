@@ -117,6 +117,9 @@ FOUND = [
     # the towns themselves, named so
     ("Residents of Duma fled after the attack, rescuers said.", "Duma", 0, "SY", "city"),
     ("Ships in the Sea of Azov and the port of Azov were hit.", "Azov", 1, "RU", "city"),
+    # curated names of small towns (the packaged data keeps alternate names of towns of 5,000 or more)
+    ("Azerbaijani troops entered Stepanakert after the offensive.", "Stepanakert", 0, "AZ", "city"),
+    ("Israeli strikes hit Bint Jbeil in southern Lebanon.", "Bint Jbeil", 0, "LB", "city"),
     # province and state abbreviations, and the Americas
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
