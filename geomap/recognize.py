@@ -262,7 +262,8 @@ class Recognizer:
             return True  # "a Richmond man", not "One man"
         # A region sharing a common word's name ("Western", "Central") is no help,
         # and a town sharing a given name must be a big one ("Houston", not "Mary").
-        prominent = _prominent(span, regions=not (common or given_name),
+        # Nor is a country's foreign name that is an English word ("Island", Iceland in German).
+        prominent = _prominent(span, regions=not (common or given_name), alternates=not (common and single),
                                population=_PROMINENT_GIVEN_NAME_POPULATION if given_name else _PROMINENT_POPULATION)
         if "weak-capital" in ev and common:
             # Capitalised only because a sentence or headline starts: only a place
@@ -346,12 +347,13 @@ def _blocked(span: Span) -> bool:
     return any(e.startswith("blocked:") for e in span.evidence)
 
 
-def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_POPULATION) -> bool:
+def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_POPULATION,
+               alternates: bool = True) -> bool:
     for place, kind in span.entries:
         if kind == "demonym" or (not regions and place.kind in ("admin1", "admin2")):
             continue
         if place.kind in _PROMINENT_KINDS or (place.kind == "city" and place.population >= population):
-            return kind != "alt" or place.kind in ("country", "continent")
+            return kind != "alt" or (alternates and place.kind in ("country", "continent"))
     return False
 
 

@@ -120,6 +120,8 @@ FOUND = [
     # curated names of small towns (the packaged data keeps alternate names of towns of 5,000 or more)
     ("Azerbaijani troops entered Stepanakert after the offensive.", "Stepanakert", 0, "AZ", "city"),
     ("Israeli strikes hit Bint Jbeil in southern Lebanon.", "Bint Jbeil", 0, "LB", "city"),
+    # a curated island of the war at sea
+    ("Ukraine retook Snake Island in the Black Sea.", "Snake Island", 0, "UA", "region"),
     # province and state abbreviations, and the Americas
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
@@ -234,6 +236,8 @@ NOT_FOUND = [
     ("The State Duma approved the annexation treaty.", "Duma", 0),
     ("The Azov Regiment held out in the steelworks.", "Azov", 0),
     ("Ansar Allah fired missiles at ships in the Red Sea.", "Allah", 0),
+    # a country's foreign name that is an English word ("Island" is Iceland in German)
+    ("Boats moored at Osney Island were damaged in the storm.", "Island", 0),
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
