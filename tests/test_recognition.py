@@ -237,7 +237,7 @@ NOT_FOUND = [
     ("The Azov Regiment held out in the steelworks.", "Azov", 0),
     ("Ansar Allah fired missiles at ships in the Red Sea.", "Allah", 0),
     # a country's foreign name that is an English word ("Island" is Iceland in German)
-    ("Boats moored at Osney Island were damaged in the storm.", "Island", 0),
+    ("Scientists sent samples to the lab on Plum Island for tests.", "Island", 0),
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
