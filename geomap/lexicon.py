@@ -70,8 +70,11 @@ company corp corporation inc ltd llc airlines airways fc united
 regiment battalion brigade force""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
-# of an Iranian one. None of them is ever a mention of the place.
-ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah")
+# of an Iranian one, Red Cross a hamlet in the US. None of them is ever a mention of the place.
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross")
+# Capitalised words after a common word that make the two one name, not a place and a
+# word: "Independence Square", "Victory Day", "Liberty Park".
+NAME_ENDINGS = frozenset("""day square park""".split())
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

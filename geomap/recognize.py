@@ -85,8 +85,9 @@ class Recognizer:
         self.first_names = lexicon.first_names()
         self.surnames = lexicon.surnames()
         self.organisations = re.compile("|".join(map(re.escape, lexicon.ORGANISATIONS)), re.IGNORECASE)
-        self.organisation_words = frozenset(fold(word).strip() for name in lexicon.ORGANISATIONS
-                                            for word in name.split())
+        # What a span inside one of them can be: the whole name ("Red Cross") or a word of it.
+        self.organisation_words = frozenset(fold(part).strip() for name in lexicon.ORGANISATIONS
+                                            for part in (name, *name.split()))
 
     def find(self, text: str) -> list[Span]:
         matches = self._matches(text)
@@ -200,6 +201,8 @@ class Recognizer:
             # A capitalised word after a name may be the rest of a longer name; an acronym
             # ("Erie GM", "Kyiv AP") is not.
             next_is_name = next_word and next_word[0].isupper() and not (len(next_word) > 1 and next_word.isupper())
+            if common and next_is_name and low_next in lexicon.NAME_ENDINGS:
+                ev.add("part-of-name")  # "Independence Square", "Victory Day"
             if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):

@@ -236,6 +236,10 @@ NOT_FOUND = [
     ("The State Duma approved the annexation treaty.", "Duma", 0),
     ("The Azov Regiment held out in the steelworks.", "Azov", 0),
     ("Ansar Allah fired missiles at ships in the Red Sea.", "Allah", 0),
+    ("The Red Cross sent aid convoys to Gaza on Monday.", "Red Cross", 0),
+    # a common word that opens a longer name: a square, a holiday
+    ("Crowds gathered in Independence Square in Kyiv on Sunday.", "Independence", 0),
+    ("Victory Day parades were cancelled across Russia.", "Victory", 0),
     # a country's foreign name that is an English word ("Island" is Iceland in German)
     ("Scientists sent samples to the lab on Plum Island for tests.", "Island", 0),
     # the second half of a hyphenated surname
