@@ -5,6 +5,9 @@ scorer. Skips (exit 0 with a message) where ../shared is absent.
 
     python benchmarks/accuracy.py              # every corpus
     python benchmarks/accuracy.py seed lgl     # some of them
+    python benchmarks/accuracy.py --half odd   # every other document (even: 0, 2, 4...; odd: 1, 3, 5...)
+
+A rule written from the errors on one half is kept only where the other half gains too.
 """
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ EVAL = ROOT.parent / "shared" / "eval"
 CORPORA = {"seed": [], "lgl": [], "geovirus": [], "wiktor": ["--resolution-only"]}
 
 
-def run(name: str, workdir: Path) -> dict:
+def run(name: str, workdir: Path, half: str | None = None) -> dict:
     gold = EVAL / f"{name}.jsonl"
+    if half is not None:
+        gold = _half(gold, half, workdir)
     pred = workdir / f"{name}.pred.jsonl"
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "geomap.cli", "geoparse", "--jsonl", str(gold), "-o", str(pred)],
@@ -34,14 +39,30 @@ def run(name: str, workdir: Path) -> dict:
     return result
 
 
+def _half(gold: Path, half: str, workdir: Path) -> Path:
+    """The even- or odd-numbered documents of ``gold``, as a gold file of their own."""
+    first = {"even": 0, "odd": 1}[half]
+    with gold.open(encoding="utf-8") as f:
+        lines = [line for line in f if line.strip()][first::2]
+    path = workdir / f"{gold.stem}.{half}.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str]) -> int:
     if not (EVAL / "score.py").exists():
         print(f"skipped: {EVAL} is absent (the gold corpora live in ../shared/eval)")
         return 0
+    half = None
+    if argv[:1] == ["--half"]:
+        if len(argv) < 2 or argv[1] not in ("even", "odd"):
+            print("--half takes even or odd", file=sys.stderr)
+            return 2
+        half, argv = argv[1], argv[2:]
     names = argv or list(CORPORA)
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            r = run(name, Path(tmp))
+            r = run(name, Path(tmp), half)
             rec, res = r.get("recognition"), r["resolution"]
             line = f"{name:<9}"
             if rec:
