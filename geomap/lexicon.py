@@ -70,8 +70,12 @@ company corp corporation inc ltd llc airlines airways fc united
 regiment battalion brigade force""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
-# of an Iranian one, Red Cross a hamlet in the US. None of them is ever a mention of the place.
-ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross")
+# of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
+# ever a mention of the place.
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia")
+# Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
+# with evidence, as common words are.
+ETHNONYMS = frozenset("""arab arabs berber cherokee cossack igbo navajo sami sioux""".split())
 # Capitalised words after a common word that make the two one name, not a place and a
 # word: "Independence Square", "Victory Day", "Liberty Park".
 NAME_ENDINGS = frozenset("""day square park""".split())

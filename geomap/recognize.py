@@ -192,10 +192,15 @@ class Recognizer:
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
+            # The second half of a hyphenated surname ("Joaquin Navarro-Valls", not "D-Charleston"
+            # or "Israel-Gaza"), or the first half of a compound whose second is no place
+            # ("Wal-Mart", "Kyiv-Mohyla Academy"; but "Asia-Pacific"). Only here: the same word
+            # elsewhere in the text may be a place ("Chabad-Shadyside").
             joined_to_place = i > 0 and spans[i - 1].end == span.start - 1 and not _blocked(spans[i - 1])
-            if _after_hyphenated_name(text, span.start) and not joined_to_place:
-                # "Joaquin Navarro-Valls", not "D-Charleston" or "Israel-Gaza"; only here, as
-                # the same word elsewhere in the text may be a place ("Chabad-Shadyside").
+            joined_to_next = nxt_span is not None and nxt_span.start == span.end + 1 \
+                and nxt_span.key not in self.common_words  # "Israel-Hamas", but not "Wal-Mart" (Mart, Texas)
+            if (_after_hyphenated_name(text, span.start) and not joined_to_place) or (
+                    _before_hyphenated_name(text, span.end) and not joined_to_next and not _landmark(span)):
                 ev.add("blocked:hyphenated")
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             # A capitalised word after a name may be the rest of a longer name; an acronym
@@ -250,7 +255,7 @@ class Recognizer:
             return False
         words = span.key.split()
         single = len(words) == 1
-        common = single and span.key in self.common_words
+        common = single and (span.key in self.common_words or span.key in lexicon.ETHNONYMS)
         given_name = single and (span.key in self.first_names or span.key in self.surnames)
         if common and "part-of-name" in ev:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name
@@ -389,6 +394,14 @@ def _after_hyphenated_name(text: str, offset: int) -> bool:
     m = _WORD_REVERSED.match(text[max(0, offset - 1 - _LOOKBACK):offset - 1][::-1])
     word = m.group(0)[::-1]
     return word[0].isupper() and not word.isupper()
+
+
+def _before_hyphenated_name(text: str, offset: int) -> bool:
+    """Whether a hyphen at ``offset`` joins a capitalised word that is not an acronym ("-Mart")."""
+    if text[offset:offset + 1] != "-" or not text[offset + 1:offset + 2].isupper():
+        return False
+    word = _WORD_REVERSED.match(text, offset + 1).group(0)
+    return not word.isupper()
 
 
 def _sentence_starts_before(text: str, offset: int) -> bool:
