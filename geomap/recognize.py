@@ -40,6 +40,8 @@ _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
 _COMPASS = re.compile(r"[NS]\.[EW]\.")
 # A party's initials before a state: "D-Pa.", "R-W. Va.", "DFL-Minn." (but not "X-Men-Pa.").
 _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
+# A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
+_OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
 # "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
@@ -136,6 +138,7 @@ class Recognizer:
     def _judge(self, text: str, spans: list[Span]) -> list[Span]:
         persons: set[str] = set()
         line: list = []  # the last line _line_style looked at: spans come in text order
+        operations = "Operation" in text
         for i, span in enumerate(spans):
             prev = _previous_word(text, span.start)
             nxt = _NEXT_WORD.match(text, span.end, span.end + _LOOKAHEAD)
@@ -164,6 +167,9 @@ class Recognizer:
                 ev.add("resident")
             if span.key in self.organisation_words and self._in_organisation(text, span):
                 ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
+            elif operations and not _landmark(span) and \
+                    _OPERATION_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
+                ev.add("blocked:organisation")  # "Operation Olive Branch"; but "Operation Euphrates Shield"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):

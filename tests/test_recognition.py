@@ -123,6 +123,8 @@ FOUND = [
     # ... unless the compound joins places or opens with one everyone knows; a people's town with evidence
     ("Trade across the Asia-Pacific region grew last year.", "Asia", 0, None, "continent"),
     ("Officials in Arab, Alabama, said the road was closed.", "Arab", 0, "US", "city"),
+    # an operation named after a river everyone knows still names it, as battles do
+    ("Operation Euphrates Shield pushed the militants out of Jarablus.", "Euphrates", 0, None, "river"),
     # a curated island of the war at sea
     ("Ukraine retook Snake Island in the Black Sea.", "Snake Island", 0, "UA", "region"),
     # province and state abbreviations, and the Americas
@@ -242,6 +244,9 @@ NOT_FOUND = [
     ("The Red Cross sent aid convoys to Gaza on Monday.", "Red Cross", 0),
     ("Aides said the White House welcomed the ceasefire.", "White House", 0),
     ("The United Russia candidate won the vote in Sochi.", "Russia", 0),
+    # military operations named with words that are towns' names
+    ("Israel launched Operation Swords of Iron after the attack.", "Swords", 0),
+    ("Turkey launched Operation Olive Branch against the militia.", "Olive Branch", 0),
     # peoples named like towns
     ("Arab states met in Cairo to discuss the war in Gaza.", "Arab", 0),
     # the first half of a compound whose second half is no place
