@@ -79,6 +79,11 @@ ETHNONYMS = frozenset("""arab arabs berber cherokee cossack igbo navajo sami sio
 # Capitalised words after a common word that make the two one name, not a place and a
 # word: "Independence Square", "Victory Day", "Liberty Park".
 NAME_ENDINGS = frozenset("""day square park""".split())
+# Words before a name that make it a ship's ("the cruiser Moskva", "HMS Diamond"): navies
+# and shipping lines name vessels after places.
+VESSEL_WORDS = frozenset("""ship warship cruiser frigate destroyer corvette submarine tanker vessel freighter
+carrier icebreaker""".split())
+SHIP_PREFIXES = frozenset("""USS HMS RFS INS HMCS HMAS HNLMS FGS MV MT SS""".split())
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

@@ -157,6 +157,8 @@ class Recognizer:
                 ev.add("locative")
             elif prev_word == "of":
                 _of_evidence(text, prev[1], ev)
+            elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES:
+                ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond"
             low_next = next_word.lower()
             common = span.key in self.common_words
             if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):

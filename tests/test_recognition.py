@@ -247,6 +247,9 @@ NOT_FOUND = [
     # military operations named with words that are towns' names
     ("Israel launched Operation Swords of Iron after the attack.", "Swords", 0),
     ("Turkey launched Operation Olive Branch against the militia.", "Olive Branch", 0),
+    # ships named after places
+    ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
+    ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
     # peoples named like towns
     ("Arab states met in Cairo to discuss the war in Gaza.", "Arab", 0),
     # the first half of a compound whose second half is no place
