@@ -24,7 +24,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PREV_WORD_REVERSED = re.compile(r"[\s\"'“‘(]*\.?([^\W_]+)")  # a word, maybe a full stop, spaces or quotes
 _SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–)")
 _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
-_WORD_REVERSED = re.compile(r"[^\W_]+")
+_WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
@@ -399,7 +399,7 @@ def _after_hyphenated_name(text: str, offset: int) -> bool:
     ("Navarro-" of "Navarro-Valls"; not "D-" of "D-Charleston", nor "anti-")."""
     if offset < 3 or text[offset - 1] != "-" or not text[offset - 2].isalpha():
         return False
-    m = _WORD_REVERSED.match(text[max(0, offset - 1 - _LOOKBACK):offset - 1][::-1])
+    m = _WORD_CHARS.match(text[max(0, offset - 1 - _LOOKBACK):offset - 1][::-1])
     word = m.group(0)[::-1]
     return word[0].isupper() and not word.isupper()
 
@@ -408,7 +408,7 @@ def _before_hyphenated_name(text: str, offset: int) -> bool:
     """Whether a hyphen at ``offset`` joins a capitalised word that is not an acronym ("-Mart")."""
     if text[offset:offset + 1] != "-" or not text[offset + 1:offset + 2].isupper():
         return False
-    word = _WORD_REVERSED.match(text, offset + 1).group(0)
+    word = _WORD_CHARS.match(text, offset + 1).group(0)
     return not word.isupper()
 
 

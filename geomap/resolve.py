@@ -49,8 +49,9 @@ _ADMIN1_NAMED_BONUS = 2.5
 _ADMIN1_NEARBY_BONUS = 1.5
 # A district the text names settles which of the same-named towns it holds ("Paris" beside
 # "Edgar County" is Paris, Illinois): it outweighs a world city's population, capital and
-# news-sense lead (about 6.5). Measured on both halves of LGL and WikToR (benchmarks/accuracy.py):
-# acc@161 rose with it up to about this value and no further; GeoVirus did not move.
+# news-sense lead (about 6.5). From 2.0, measured with `benchmarks/accuracy.py --half`: acc@161
+# on LGL 0.862/0.858 -> 0.875/0.861 (even/odd), WikToR 0.689/0.711 -> 0.723/0.734, GeoVirus
+# unchanged; larger values gained nothing more.
 _ADMIN2_NAMED_BONUS = 8.0
 _REGION_MEMBERS_BONUS = 1.5
 _CLOSENESS_BONUS = 1.5
