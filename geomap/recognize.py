@@ -176,7 +176,7 @@ class Recognizer:
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
-            elif _PARTY.search(text, max(0, span.start - 5), span.start):
+            elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
             if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
