@@ -106,9 +106,11 @@ FOUND = [
     ("Butler County commissioners approved the budget on Tuesday.", "Butler County", 0, "US", "admin2"),
     # an acronym after a name is not the rest of a person's name
     ("The coach said Erie GM Dave Smith had signed him.", "Erie", 0, "US", None),
-    # after a hyphen: a party's initial or another place is no surname; a surname blocks only itself
+    # after a hyphen: a party's initial or another place is no surname; a surname blocks only itself;
+    # before one, a continent opens a region's name ("Asia-Pacific")
     ("Rep. Ann Cole, D-Charleston, spoke for the bill.", "Charleston", 0, "US", None),
     ("The Israel-Gaza war entered its second month.", "Gaza", 0, "PS", None),
+    ("Trade across the Asia-Pacific region grew last year.", "Asia", 0, None, "continent"),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 1, "US", None),
     # a state after a party's initial; compass points written short are no person's initials
     ("Sen. Dana Cole, D-Pa., said the bill would pass.", "Pa.", 0, "US", "admin1"),
@@ -120,8 +122,7 @@ FOUND = [
     # curated names of small towns (the packaged data keeps alternate names of towns of 5,000 or more)
     ("Azerbaijani troops entered Stepanakert after the offensive.", "Stepanakert", 0, "AZ", "city"),
     ("Israeli strikes hit Bint Jbeil in southern Lebanon.", "Bint Jbeil", 0, "LB", "city"),
-    # ... unless the compound joins places or opens with one everyone knows; a people's town with evidence
-    ("Trade across the Asia-Pacific region grew last year.", "Asia", 0, None, "continent"),
+    # a town named like a people, with evidence
     ("Officials in Arab, Alabama, said the road was closed.", "Arab", 0, "US", "city"),
     # an operation named after a river everyone knows still names it, as battles do
     ("Operation Euphrates Shield pushed the militants out of Jarablus.", "Euphrates", 0, None, "river"),
