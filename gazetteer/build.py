@@ -52,6 +52,7 @@ CREATE TABLE names (key TEXT NOT NULL, place_id INTEGER NOT NULL REFERENCES plac
     surface TEXT NOT NULL);
 CREATE TABLE prefs (key TEXT PRIMARY KEY, place_id INTEGER NOT NULL REFERENCES places(id));
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE neighbours (country TEXT NOT NULL, neighbour TEXT NOT NULL);
 """
 INDEXES = """
 CREATE INDEX names_key ON names(key);
@@ -174,6 +175,7 @@ def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
         old.curated_names.extend(rec.curated_names)
         old.codes.extend(rec.codes)
         old.demonyms.extend(rec.demonyms)
+        old.neighbours.extend(rec.neighbours)
 
 
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:
@@ -194,6 +196,7 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
                 rec.curated_names.extend(old.curated_names)
                 rec.codes.extend(old.codes)
                 rec.demonyms.extend(old.demonyms)
+                rec.neighbours.extend(old.neighbours)
                 rec.population = old.population
                 rec.admin1, rec.admin2 = rec.admin1 or old.admin1, rec.admin2 or old.admin2
                 rec.feature_code = old.feature_code or rec.feature_code
@@ -239,7 +242,7 @@ def matchable(name: str) -> bool:
 def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str], say: Progress) -> dict:
     conn = sqlite3.connect(path)
     conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-    place_rows, name_rows = [], []
+    place_rows, name_rows, neighbour_rows = [], [], []
     id_of_key: dict[str, int] = {}
     kinds: dict[str, int] = {}
     for pid, rec in enumerate(records, start=1):
@@ -263,9 +266,12 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
             name_rows.append((code, pid, "code", code))
         for demonym in dict.fromkeys(rec.demonyms):
             name_rows.append((name_key(demonym), pid, "demonym", demonym))
+        if rec.kind == "country" and rec.country_code:
+            neighbour_rows.extend((rec.country_code, other) for other in dict.fromkeys(rec.neighbours))
     say(f"writing {len(place_rows):,} places and {len(name_rows):,} names")
     conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+    conn.executemany("INSERT INTO neighbours VALUES (?,?)", neighbour_rows)
     conn.executemany("INSERT INTO prefs VALUES (?,?)",
                      [(k, id_of_key[v]) for k, v in prefs.items() if v in id_of_key])
     conn.executescript(INDEXES)

@@ -34,6 +34,7 @@ class Gazetteer:
         self.entries = lru_cache(maxsize=200_000)(self._entries)
         self._codes: dict[str, tuple[tuple[Place, str], ...]] | None = None
         self._prefs = {k: pid for k, pid in self._conn.execute("SELECT key, place_id FROM prefs")}
+        self._neighbours: dict[str, frozenset[str]] | None = None
 
     @classmethod
     def open(cls, data_dir: Path | None = None, *, build_if_missing: bool = True,
@@ -83,6 +84,16 @@ class Gazetteer:
                 codes.setdefault(row[0], []).append((Place(*row[1:]), "code"))
             self._codes = {k: tuple(v) for k, v in codes.items()}
         return self._codes
+
+    @property
+    def neighbours(self) -> dict[str, frozenset[str]]:
+        """For each country code, the codes of the countries it borders."""
+        if self._neighbours is None:
+            found: dict[str, set[str]] = {}
+            for country, other in self._query("SELECT country, neighbour FROM neighbours"):
+                found.setdefault(country, set()).add(other)
+            self._neighbours = {k: frozenset(v) for k, v in found.items()}
+        return self._neighbours
 
     def _entries(self, key: str) -> tuple[tuple[Place, str], ...]:
         """(place, name type) pairs for a folded name key, most populous first."""

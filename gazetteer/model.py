@@ -48,6 +48,7 @@ class PlaceRecord:
     curated_names: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # matched case-sensitively only ("UK", "U.S.")
     demonyms: list[str] = field(default_factory=list)  # "Ukrainian": recorded as its own kind
+    neighbours: list[str] = field(default_factory=list)  # a country's: the ISO codes of those it borders
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -122,6 +122,9 @@ def test_countries_from_country_info(places):
     germany = places["gn:2921044"]  # no row in allCountries: placed at its one city
     assert (germany.name, germany.country_code, germany.population) == ("Germany", "DE", 82927922)
     assert (germany.lat, germany.lon) == (52.52437, 13.41053)
+    # countryInfo's last column: the countries each borders
+    assert sorted(ukraine.neighbours) == ["BY", "HU", "MD", "PL", "RO", "RU", "SK"]
+    assert "FR" in germany.neighbours and "UA" not in germany.neighbours
 
 
 def test_admin_records_from_code_files(places):

