@@ -41,6 +41,11 @@ def surnames(limit: int = 5000) -> frozenset[str]:
 # Words before a name that make it a place ("in Bakhmut", "near Kherson").
 LOCATIVE_CUES = frozenset("""in near outside from to at across around toward towards into via between through
 inside within throughout across beyond along off en route visiting visited entered left reached""".split())
+# Verbs of war whose object is most often a place ("Russia says it took Vuhledar"): weaker
+# than a locative cue, as people are attacked and taken too, but enough that a small town
+# named only so is not dropped as a stray word (resolve._isolated_towns).
+ACTION_VERBS = frozenset("""shelled bombed struck hit attacked targeted raided captured seized took retook
+recaptured liberated stormed encircled besieged overran occupied evacuated""".split())
 # Words after a name that say what kind of place it is ("Kherson region").
 TYPE_WORDS = frozenset("""oblast region province county city town village district state raion governorate
 municipality parish prefecture island islands river valley border front mountains sea coast""".split())

@@ -52,6 +52,9 @@ _PROMINENT_POPULATION = 100_000
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
 # Evidence that makes a name a place wherever else the text capitalises it.
 _ACCEPTING = frozenset({"locative", "type", "appositive", "dateline"})
+# Evidence of its own that a span names a place, beyond being capitalised (the resolver
+# drops a lone small town without any: see resolve._isolated_towns).
+PLACE_EVIDENCE = _ACCEPTING | {"after-comma", "resident", "affiliation", "target"}
 
 
 @dataclass(slots=True)
@@ -159,6 +162,8 @@ class Recognizer:
                 _of_evidence(text, prev[1], ev)
             elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES:
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond"
+            elif prev_word in lexicon.ACTION_VERBS:
+                ev.add("target")  # "Russian forces shelled Bakhmut"
             low_next = next_word.lower()
             common = span.key in self.common_words
             if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):

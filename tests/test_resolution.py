@@ -512,3 +512,34 @@ def test_what_a_text_gets_does_not_depend_on_the_texts_before_it(gazetteer):
     assert {m.place.geonameid for m in alone[0]} == {KHERSON_CITY}
     assert {m.place.geonameid for m in alone[1] if m.text == "Kherson"} == {KHERSON_OBLAST}
     assert {m.place.geonameid for m in alone[3] if m.text == "Pokrovsk"} == {POKROVSK_UA}
+
+
+def test_the_default_gazetteer_knows_which_countries_border_which(gazetteer):
+    neighbours = gazetteer.neighbours
+    assert "RU" in neighbours["UA"] and "UA" in neighbours["RU"]
+    assert neighbours["US"] == {"CA", "MX"}  # kept where a curated row moves the country's point
+    assert "GB" not in neighbours or "FR" not in neighbours["GB"]
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("Officials in Beirut and Sidon said Nasrallah would speak on Friday.", "Nasrallah"),
+])
+def test_a_lone_small_town_far_from_everything_else_is_dropped(geoparser, text, surface):
+    # Nasrallah is a Tunisian town; here, with places in Lebanon only, it is a man.
+    found = [m.text for m in geoparser.geoparse(text)]
+    assert surface not in found and "Beirut" in found
+
+
+@pytest.mark.parametrize("text,surface,country", [
+    # a neighbour's places keep a town (Kherson's population in the packaged data is 66,000)
+    ("Kherson strike kills ten, Moscow and Russia say.", "Kherson", "UA"),
+    # a verb of war speaks for it
+    ("Moscow and Russia's defence ministry said its forces took Vuhledar.", "Vuhledar", "UA"),
+    # demonyms name actors, not where a town is
+    ("Russian forces shelled Bakhmut overnight.", "Bakhmut", "UA"),
+    # one other name is too little to call a town isolated
+    ("Officials in Beirut said Nasrallah would speak on Friday.", "Nasrallah", "TN"),
+])
+def test_a_small_town_with_something_to_speak_for_it_stays(geoparser, text, surface, country):
+    m = _one(geoparser, text, surface)
+    assert m.place.country_code == country, _describe(m)
