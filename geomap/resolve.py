@@ -3,7 +3,9 @@
 Candidates start from a prior (kind, population, whether the name is the
 place's main name, curated news-sense preferences); then the text speaks:
 countries and regions it mentions, "X, Y" appositives, closeness to the other
-places it names, and one sense per name within a text.
+places it names, and one sense per name within a text. A small town the text
+gives no reason for, far from everything else it names, is dropped as a stray
+word (_isolated_towns).
 """
 from __future__ import annotations
 
