@@ -56,17 +56,25 @@ def read_text(path: str) -> LoadedText:
 
 def decode_text(name: str, data: bytes) -> LoadedText:
     """A whole input's bytes as text, with read_text's checks."""
-    if b"\x00" in data[:_BINARY_PROBE]:
-        raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not text")
+    _refuse_binary(name, data)
     warnings = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8-sig", errors="replace")  # a BOM goes either way
         warnings.append(_bad_utf8(name, exc.start))
+    _refuse_empty(name, text)
+    return LoadedText(text, tuple(warnings))
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    if b"\x00" in data[:_BINARY_PROBE]:
+        raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not text")
+
+
+def _refuse_empty(name: str, text: str) -> None:
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    return LoadedText(text, tuple(warnings))
 
 
 def _bad_utf8(name: str, offset: int) -> str:
@@ -91,21 +99,21 @@ class LineInput:
             if _decode_quietly(raw, first=len(self._head) == 1).strip():
                 break
         data = b"".join(self._head)
-        if b"\x00" in data[:_BINARY_PROBE]:
-            self.close()
-            raise InputError(f"{self.name}: looks like a binary file (it contains NUL bytes), not text")
         self.head = _decode_quietly(data, first=True)
-        if not self.head.strip():
+        try:
+            _refuse_binary(self.name, data)
+            _refuse_empty(self.name, self.head)
+        except InputError:
             self.close()
-            raise InputError(f"{self.name}: the file is empty")
+            raise
 
     def lines(self, warn: Callable[[str], None]) -> Iterator[str]:
         """Every line, decoded; invalid UTF-8 is replaced and ``warn`` told once."""
         offset, warned = 0, False
         try:
             for number, raw in enumerate(self._chained(), start=1):
-                if number == 1 and raw.startswith(_BOM):
-                    raw = raw[len(_BOM):]
+                if number == 1:
+                    raw = _without_bom(raw)
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -136,6 +144,8 @@ class LineInput:
 
 
 def _decode_quietly(raw: bytes, *, first: bool) -> str:
-    if first and raw.startswith(_BOM):
-        raw = raw[len(_BOM):]
-    return raw.decode("utf-8", errors="replace")
+    return (_without_bom(raw) if first else raw).decode("utf-8", errors="replace")
+
+
+def _without_bom(raw: bytes) -> bytes:
+    return raw[len(_BOM):] if raw.startswith(_BOM) else raw
