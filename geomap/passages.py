@@ -12,7 +12,9 @@ from geomap.model import Passage
 # (and inside names: "New\nYork"), and a mention must lie inside its passage.
 # Abbreviations such as "U.S." or "Gen." followed by a name split too eagerly
 # sometimes; a passage is context for a reader, so that costs little.
-_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
+# A sentence keeps its closing quotes and brackets ("Is Kyiv safe?!"). The pattern opens with
+# the punctuation itself, not a look-behind, so the regex engine can skip ahead to it.
+_BOUNDARY = re.compile(r"""(?P<end>[.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*\n""")
 _ABBREVIATIONS = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|St|Mt|Ft|No|vs|Jr|Sr|Inc|Co|Corp|Prof|Rev)\.$")
 
 
@@ -20,9 +22,11 @@ def split_passages(text: str) -> list[Passage]:
     passages = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if text[m.start() - 1] == "." and _ABBREVIATIONS.search(text, max(0, m.start() - 6), m.start()):
+        stop = m.start() + 1  # just past the full stop, for the abbreviation check
+        if text[m.start()] == "." and _ABBREVIATIONS.search(text, max(0, stop - 6), stop):
             continue
-        _append(passages, text, start, m.start())
+        end = m.end("end") if m.group("end") else m.start()
+        _append(passages, text, start, end)
         start = m.end()
     _append(passages, text, start, len(text))
     return passages

@@ -318,6 +318,15 @@ def test_passages_point_to_the_sentence(geoparser):
     assert [p.index for p in passages] == list(range(len(passages)))
 
 
+def test_a_sentence_keeps_its_closing_marks_and_quotes(geoparser):
+    text = ('He asked: "Is Kyiv safe?!" Nobody answered. (Odesa was calm.) '
+            "Mr. Lee flew to Lviv... Then to Rivne.\n\nwar went on in Kharkiv")
+    _, passages = geoparser.geoparse_with_passages(text)
+    assert [text[p.start:p.end] for p in passages] == [
+        'He asked: "Is Kyiv safe?!"', "Nobody answered.", "(Odesa was calm.)", "Mr. Lee flew to Lviv...",
+        "Then to Rivne.", "war went on in Kharkiv"]
+
+
 def test_geoparse_and_with_passages_agree(geoparser):
     text = "Russian forces shelled Kherson. Ukraine said Crimea would be liberated."
     mentions, _ = geoparser.geoparse_with_passages(text)
