@@ -67,12 +67,12 @@ class Span:
     key: str
     entries: tuple[tuple[Place, str], ...]
     evidence: set[str] = field(default_factory=set)
+    is_demonym: bool = field(init=False)  # asked many times per span: worked out once
 
-    @property
-    def is_demonym(self) -> bool:
+    def __post_init__(self) -> None:
         # Demonym lists are curated and exact: "German" is Germany's, not a parish's;
         # but where a country is called the same ("Djibouti"), the name is the country.
-        return any(kind == "demonym" for _, kind in self.entries) and not any(
+        self.is_demonym = any(kind == "demonym" for _, kind in self.entries) and not any(
             kind == "name" and p.kind == "country" for p, kind in self.entries)
 
     @property

@@ -66,6 +66,7 @@ _ROUNDS = 2
 _MAX_CANDIDATES = 25
 _MAX_ALTERNATIVES = 3
 _MAX_POINTS = 200  # closeness is measured to at most this many places, so long texts stay linear
+_SMALL_CLOSENESS = 64  # up to this many (candidate, place) pairs, closeness is measured without numpy
 _EARTH_KM = 6371.0088
 # Names whose senses a resolver keeps worked out (about 4 KB each); past this many it starts
 # afresh. News names follow Zipf's law: this many cover nearly every mention.
@@ -472,6 +473,8 @@ class _Support:
     def _closeness(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
         """For each (key, candidate, point): the bonus for lying near the likely place of
         another name, the nearest weighed by how likely that place is (haversine km)."""
+        if len(near) * len(self.anchors) <= _SMALL_CLOSENESS:
+            return self._closeness_small(near)
         number = {key: n for n, key in enumerate(self.senses)}
         anchors = np.array([(number[key], *rest) for key, *rest in self.anchors])
         owner, lat2, lon2, cos_lat2, weight = anchors.T
@@ -482,6 +485,20 @@ class _Support:
         lifted = weight * np.exp(-km / _CLOSENESS_KM)
         lifted[name == owner] = 0.0  # a name is no evidence for itself
         return (_CLOSENESS_BONUS * lifted.max(axis=1)).tolist()
+
+    def _closeness_small(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
+        """_closeness one pair at a time: for the few pairs most texts have, numpy's cost
+        of setting up its arrays outweighs the arithmetic."""
+        sin, bonuses = math.sin, []
+        for key, _, (lat, lon, cos_lat) in near:
+            best = 0.0
+            for owner, lat2, lon2, cos_lat2, weight in self.anchors:
+                if owner != key:
+                    a = sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * sin((lon2 - lon) / 2) ** 2
+                    km = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+                    best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
+            bonuses.append(_CLOSENESS_BONUS * best)
+        return bonuses
 
 
 # What supports a candidate of each kind: (weight, (contribution, code)) pairs.

@@ -523,6 +523,25 @@ def test_what_a_text_gets_does_not_depend_on_the_texts_before_it(gazetteer):
     assert {m.place.geonameid for m in alone[3] if m.text == "Pokrovsk"} == {POKROVSK_UA}
 
 
+def test_closeness_is_the_same_measured_pair_by_pair_or_with_numpy(gazetteer, monkeypatch):
+    """Small texts measure closeness in plain Python, long ones with numpy: on the same
+    texts, forcing either way gives the same places, scores and alternatives."""
+    from geomap import resolve
+    from geomap.pipeline import Geoparser
+
+    texts = ORDER_TEXTS + [path.read_text(encoding="utf-8") for path in sample_paths()]
+    found = {}
+    for limit in (0, 10**9):  # numpy always; pair by pair always
+        monkeypatch.setattr(resolve, "_SMALL_CLOSENESS", limit)
+        found[limit] = [Geoparser(gazetteer).geoparse(text) for text in texts]
+    for numpy_way, plain_way in zip(found[0], found[10**9]):
+        assert [(m.start, m.place, [a.place for a in m.alternatives]) for m in plain_way] == \
+            [(m.start, m.place, [a.place for a in m.alternatives]) for m in numpy_way]
+        assert [m.score for m in plain_way] == pytest.approx([m.score for m in numpy_way], abs=1e-9)
+        assert [[a.score for a in m.alternatives] for m in plain_way] == \
+            [[a.score for a in m.alternatives] for m in numpy_way]
+
+
 def test_the_default_gazetteer_knows_which_countries_border_which(gazetteer):
     neighbours = gazetteer.neighbours
     assert "RU" in neighbours["UA"] and "UA" in neighbours["RU"]
