@@ -42,6 +42,11 @@ _COMPASS = re.compile(r"[NS]\.[EW]\.")
 _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
+# A title and one to three more capitalised words before a name: the name ends someone's
+# ("President Xi Jinping", "Foreign Minister Wang Yi", "Gen. Abdel Fattah al-Burhan").
+_TITLED_NAME_BEFORE = re.compile(
+    r"(?<![\w.])(?:%s)\.?(?:[ \t]+(?:[A-Z]\.|(?:[A-Z]|al-|el-)[\w'’-]*)){1,3}[ \t]+\Z"
+    % "|".join(sorted(word.capitalize() for word in lexicon.PERSON_TITLES - {"saint", "st"})))
 # "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
@@ -192,6 +197,9 @@ class Recognizer:
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
             ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
                 and prev_word.lower() not in lexicon.PERSON_TITLES
+            if prev_word and prev_word[0].isupper() and not style and \
+                    _TITLED_NAME_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
+                ev.add("blocked:person")
             if prev_word and prev_word[0].isupper() and not ends_sentence:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None

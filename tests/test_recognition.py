@@ -132,6 +132,10 @@ FOUND = [
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
     ("Cases of the virus were reported across the Americas.", "Americas", 0, None, "continent"),
+    # a title's reach ends with its sentence, and a headline's words are no names
+    ("The statement was read by Public Information Officer Dana Reyes. Indiana boaters must pay the tax.",
+     "Indiana", 0, "US", "admin1"),
+    ("President Xi Visits Moscow For Talks\nThe talks began on Monday.", "Moscow", 0, "RU", "city"),
 ]
 
 
@@ -263,6 +267,10 @@ NOT_FOUND = [
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
+    # the end of a titled person's name, however many names stand between
+    ("Putin spoke to Chinese President Xi Jinping about the war.", "Jinping", 0),
+    ("The wounds were not serious, said Lt. Paul Henderson, a police spokesman.", "Henderson", 0),
+    ("Foreign Minister Karel Schwarzenberg said on Tuesday the talks would go on.", "Schwarzenberg", 0),
 ]
 
 
