@@ -89,6 +89,17 @@ NAME_ENDINGS = frozenset("""day square park""".split())
 VESSEL_WORDS = frozenset("""ship warship cruiser frigate destroyer corvette submarine tanker vessel freighter
 carrier icebreaker""".split())
 SHIP_PREFIXES = frozenset("""USS HMS RFS INS HMCS HMAS HNLMS FGS MV MT SS""".split())
+# Verbs whose object "the X" is a ship, not a place: "sank the Moskva", "aboard the Kerch".
+VESSEL_VERBS = frozenset("""sank sunk sink sinking scuttled torpedoed aboard boarded""".split())
+# Weapons named after places and peoples: "Chinook helicopters", "Bayraktar drones",
+# "Tomahawk missiles" -- unless an event follows ("the Kharkiv drone attack").
+WEAPON_WORDS = frozenset("""drone drones missile missiles rocket rockets tank tanks helicopter helicopters jet jets
+warplane warplanes howitzer howitzers launcher launchers""".split())
+WEAPON_EVENTS = frozenset("""attack attacks strike strikes barrage barrages fire alert alerts raid raids
+sirens hit hits""".split())
+# Military units named after a place are not the place: "the Azov battalion" (capitalised,
+# they are in BLOCKING_NEXT: "the Azov Regiment").
+UNIT_WORDS = frozenset("""regiment battalion brigade""".split())
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

@@ -165,8 +165,9 @@ class Recognizer:
                 ev.add("locative")
             elif prev_word == "of":
                 _of_evidence(text, prev[1], ev)
-            elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES:
-                ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond"
+            elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES or (
+                    prev_word == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
+                ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"
             elif prev_word in lexicon.ACTION_VERBS:
                 ev.add("target")  # "Russian forces shelled Bakhmut"
             low_next = next_word.lower()
@@ -193,6 +194,11 @@ class Recognizer:
                 ev.add("appositive")
             if next_word and next_word[0].isupper() and next_word.lower() in lexicon.BLOCKING_NEXT:
                 ev.add("blocked:organisation")
+            elif low_next in lexicon.UNIT_WORDS and next_word.islower():
+                ev.add("blocked:organisation")  # "the Azov battalion"
+            elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \
+                    and _word_after(text, nxt.end()) not in lexicon.WEAPON_EVENTS:
+                ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
             ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
@@ -405,6 +411,18 @@ def _previous_word(text: str, offset: int) -> tuple[str, int, int] | None:
     if m is None:
         return None
     return m.group(1)[::-1], offset - m.end(1), offset - m.start(1)
+
+
+def _word_before(text: str, offset: int) -> str:
+    """The word before ``offset``, lower-cased, or "" (see _previous_word)."""
+    prev = _previous_word(text, offset)
+    return prev[0].lower() if prev else ""
+
+
+def _word_after(text: str, offset: int) -> str:
+    """The word after ``offset``, lower-cased, or "" if none comes within the look-ahead."""
+    nxt = _NEXT_WORD.match(text, offset, offset + _LOOKAHEAD)
+    return nxt.group(1).lower() if nxt else ""
 
 
 def _after_hyphenated_name(text: str, offset: int) -> bool:

@@ -132,6 +132,9 @@ FOUND = [
     ("Flooding closed roads in Lismore, NSW, on Monday.", "NSW", 0, "AU", "admin1"),
     ("The ferry left St. John's, N.L., at noon.", "N.L.", 0, "CA", "admin1"),
     ("Cases of the virus were reported across the Americas.", "Americas", 0, None, "continent"),
+    # a place before a weapon's word and an event is where it happened
+    ("The Sderot rocket attack wounded two people.", "Sderot", 0, "IL", "city"),
+    ("Gaza rockets hit Ashkelon on Monday.", "Gaza", 0, "PS", "city"),
     # a title's reach ends with its sentence, and a headline's words are no names
     ("The statement was read by Public Information Officer Dana Reyes. Indiana boaters must pay the tax.",
      "Indiana", 0, "US", "admin1"),
@@ -267,6 +270,11 @@ NOT_FOUND = [
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
+    # weapons, units and ships named after places
+    ("Four Chinook helicopters landed in the valley before dawn.", "Chinook", 0),
+    ("Turkish Bayraktar drones were used in Nagorno-Karabakh.", "Bayraktar", 0),
+    ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
+    ("A Neptune missile sank the Moskva in the Black Sea.", "Moskva", 0),
     # the end of a titled person's name, however many names stand between
     ("Putin spoke to Chinese President Xi Jinping about the war.", "Jinping", 0),
     ("The wounds were not serious, said Lt. Paul Henderson, a police spokesman.", "Henderson", 0),
