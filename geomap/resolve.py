@@ -503,7 +503,9 @@ class _Support:
 
 # What supports a candidate of each kind: (weight, (contribution, code)) pairs.
 _SUPPORT_ITEMS = {
-    "country": lambda p: ((_COUNTRY_MEMBERS_BONUS, ("in-country", p.country_code)),),
+    # A country the text also names by another name ("the Republic of Congo ... Congo").
+    "country": lambda p: ((_COUNTRY_MEMBERS_BONUS, ("in-country", p.country_code)),
+                          (_COUNTRY_NAMED_BONUS, ("country", p.country_code))),
     "admin1": lambda p: ((_COUNTRY_NAMED_BONUS, ("country", p.country_code)),
                          (_COUNTRY_NEARBY_BONUS, ("in-country", p.country_code)),
                          (_REGION_MEMBERS_BONUS, ("in-admin1", p.admin1))),

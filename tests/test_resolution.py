@@ -32,6 +32,8 @@ GAZA_CITY = 281133
 DONETSK_OBLAST = 709716
 CRIMEA = 703883
 BLACK_SEA = 630673
+CONGO_KINSHASA = 203312
+CONGO_BRAZZAVILLE = 2260494
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -101,6 +103,8 @@ TRAPS = [
     ("Israeli strikes on Gaza killed dozens, the health ministry said.", "Gaza", GAZA_CITY, "city", 1),
     ("Aid trucks entered Gaza through the Rafah crossing.", "Gaza", GAZA_CITY, "city", 1),
     ("Aid reached northern Gaza as Israel and Egypt discussed reopening the crossing.", "Gaza", GAZA_CITY, "city", 1),
+    # Congo: the Democratic Republic, as news says it, unless the text named the Republic
+    ("M23 rebels captured Goma, the largest city in eastern Congo.", "Congo", CONGO_KINSHASA, "country", 4),
     # regions, seas and straits at their precision
     ("Russia annexed Crimea in 2014 and backed separatists in Donbas.", "Crimea", CRIMEA, "admin1", 3),
     ("Russian warships in the Black Sea fired missiles at Odesa.", "Black Sea", BLACK_SEA, "sea", 5),
@@ -115,6 +119,11 @@ def test_trap_resolves(geoparser, text, surface, geonameid, kind, precision):
     assert m.place.geonameid == geonameid, _describe(m)
     assert m.place.kind == kind, _describe(m)
     assert m.precision == precision
+
+
+def test_congo_is_the_republic_where_the_text_named_it(geoparser):
+    text = "Ebola killed nine people in the Republic of Congo this month. The government of Congo closed markets."
+    assert _one(geoparser, text, "Congo", occurrence=1).place.geonameid == CONGO_BRAZZAVILLE
 
 
 def test_pokrovsk_lies_in_donetsk_oblast(geoparser, gazetteer):
