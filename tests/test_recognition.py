@@ -135,6 +135,8 @@ FOUND = [
     # a place before a weapon's word and an event is where it happened
     ("The Sderot rocket attack wounded two people.", "Sderot", 0, "IL", "city"),
     ("Gaza rockets hit Ashkelon on Monday.", "Gaza", 0, "PS", "city"),
+    # the Arabic article as spoken, lower-cased inside a name
+    ("US-backed forces advanced on Deir ez-Zor from the north.", "Deir ez-Zor", 0, "SY", "city"),
     # a title's reach ends with its sentence, and a headline's words are no names
     ("The statement was read by Public Information Officer Dana Reyes. Indiana boaters must pay the tax.",
      "Indiana", 0, "US", "admin1"),
