@@ -33,6 +33,9 @@ DONETSK_OBLAST = 709716
 CRIMEA = 703883
 BLACK_SEA = 630673
 CONGO_KINSHASA = 203312
+BETHLEHEM_WEST_BANK = 284315
+JENIN_WEST_BANK = 283506
+PALMYRA_SYRIA = 163808
 CONGO_BRAZZAVILLE = 2260494
 
 
@@ -105,6 +108,11 @@ TRAPS = [
     ("Aid reached northern Gaza as Israel and Egypt discussed reopening the crossing.", "Gaza", GAZA_CITY, "city", 1),
     # Congo: the Democratic Republic, as news says it, unless the text named the Republic
     ("M23 rebels captured Goma, the largest city in eastern Congo.", "Congo", CONGO_KINSHASA, "country", 4),
+    # West Bank and Syrian towns whose namesakes elsewhere are bigger, unless the text says otherwise
+    ("Christmas celebrations in Bethlehem were cancelled because of the war.", "Bethlehem",
+     BETHLEHEM_WEST_BANK, "city", 1),
+    ("Israeli troops raided Jenin overnight, the army said.", "Jenin", JENIN_WEST_BANK, "city", 1),
+    ("Islamic State fighters destroyed temples in Palmyra.", "Palmyra", PALMYRA_SYRIA, "city", 1),
     # regions, seas and straits at their precision
     ("Russia annexed Crimea in 2014 and backed separatists in Donbas.", "Crimea", CRIMEA, "admin1", 3),
     ("Russian warships in the Black Sea fired missiles at Odesa.", "Black Sea", BLACK_SEA, "sea", 5),
@@ -119,6 +127,11 @@ def test_trap_resolves(geoparser, text, surface, geonameid, kind, precision):
     assert m.place.geonameid == geonameid, _describe(m)
     assert m.place.kind == kind, _describe(m)
     assert m.precision == precision
+
+
+def test_a_preferred_sense_gives_way_to_the_text(geoparser):
+    m = _one(geoparser, "The steel plant in Bethlehem, Pennsylvania, closed in 1995.", "Bethlehem")
+    assert (m.place.country_code, m.place.kind) == ("US", "city"), _describe(m)
 
 
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
