@@ -42,6 +42,10 @@ _MAX_WORDS = 6
 # Alternate names of villages are mostly other languages' spellings that English
 # news never uses; they cost automaton size and collide with common words.
 _MIN_POPULATION_FOR_ALTERNATES = 5000
+# A country's foreign name that is a real town's own name ("Uman" for Oman, "Salvador" for
+# El Salvador, "Nijar" for Niger) means the town in English text; the country's prior would
+# always win, so such alternates are left out. Curated aliases are kept ("Holland").
+_TOWN_OVER_COUNTRY_ALTERNATE = 20_000
 
 SCHEMA = """
 CREATE TABLE places (
@@ -245,6 +249,9 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
     place_rows, name_rows, neighbour_rows = [], [], []
     id_of_key: dict[str, int] = {}
     kinds: dict[str, int] = {}
+    records = list(records)
+    town_names = {name_key(rec.name) for rec in records
+                  if rec.kind == "city" and (rec.population or 0) >= _TOWN_OVER_COUNTRY_ALTERNATE}
     for pid, rec in enumerate(records, start=1):
         if rec.kind not in KINDS:
             raise ValueError(f"place {rec.key} has unknown kind {rec.kind!r}")
@@ -255,6 +262,8 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
         main_key = name_key(rec.name)
         seen = set()
         alternates = rec.names if rec.kind != "city" or rec.population >= _MIN_POPULATION_FOR_ALTERNATES else ()
+        if rec.kind == "country":
+            alternates = [name for name in alternates if name_key(name) not in town_names]
         for name in [rec.name, *rec.curated_names, *alternates]:
             key = name_key(name)
             if key not in seen and matchable(name):

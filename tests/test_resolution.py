@@ -36,6 +36,7 @@ CONGO_KINSHASA = 203312
 BETHLEHEM_WEST_BANK = 284315
 JENIN_WEST_BANK = 283506
 PALMYRA_SYRIA = 163808
+UMAN_UA = 690688
 CONGO_BRAZZAVILLE = 2260494
 
 
@@ -113,6 +114,8 @@ TRAPS = [
      BETHLEHEM_WEST_BANK, "city", 1),
     ("Israeli troops raided Jenin overnight, the army said.", "Jenin", JENIN_WEST_BANK, "city", 1),
     ("Islamic State fighters destroyed temples in Palmyra.", "Palmyra", PALMYRA_SYRIA, "city", 1),
+    # a town's own name, not a country's foreign name for itself ("Uman" is Oman in Arabic)
+    ("A missile hit an apartment block in Uman, killing 23.", "Uman", UMAN_UA, "city", 1),
     # regions, seas and straits at their precision
     ("Russia annexed Crimea in 2014 and backed separatists in Donbas.", "Crimea", CRIMEA, "admin1", 3),
     ("Russian warships in the Black Sea fired missiles at Odesa.", "Black Sea", BLACK_SEA, "sea", 5),
@@ -132,6 +135,13 @@ def test_trap_resolves(geoparser, text, surface, geonameid, kind, precision):
 def test_a_preferred_sense_gives_way_to_the_text(geoparser):
     m = _one(geoparser, "The steel plant in Bethlehem, Pennsylvania, closed in 1995.", "Bethlehem")
     assert (m.place.country_code, m.place.kind) == ("US", "city"), _describe(m)
+
+
+def test_salvador_alone_is_the_brazilian_city_and_el_salvador_the_country(geoparser):
+    city = _one(geoparser, "Carnival crowds filled the streets of Salvador on Monday.", "Salvador")
+    assert city.place.country_code == "BR", _describe(city)
+    country = _one(geoparser, "El Salvador's president declared a state of emergency.", "El Salvador")
+    assert (country.place.country_code, country.place.kind) == ("SV", "country"), _describe(country)
 
 
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
