@@ -144,6 +144,17 @@ def test_salvador_alone_is_the_brazilian_city_and_el_salvador_the_country(geopar
     assert (country.place.country_code, country.place.kind) == ("SV", "country"), _describe(country)
 
 
+def test_a_capital_named_in_a_report_full_of_another_countrys_places_stays_the_capital(geoparser):
+    # Russia and its regions are named again and again; Berlin is still Germany's capital,
+    # not the village of Berlin in Russia's Chelyabinsk region.
+    text = ("Russian drones struck Odesa overnight, while shelling killed two people in Nikopol. Russian forces "
+            "advanced west of Pokrovsk and attacked near Kostiantynivka and Siversk. Ukraine hit an oil depot in "
+            "Russia's Bryansk region and a refinery near Volgograd; debris fell on Klintsy. In Crimea, explosions "
+            "were reported near Saky. Russia's envoy said the talks in Berlin had failed.")
+    m = _one(geoparser, text, "Berlin")
+    assert m.place.country_code == "DE", _describe(m)
+
+
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
     text = "Ebola killed nine people in the Republic of Congo this month. The government of Congo closed markets."
     assert _one(geoparser, text, "Congo", occurrence=1).place.geonameid == CONGO_BRAZZAVILLE
