@@ -38,6 +38,11 @@ _BACKING = 0.5
 # A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
 _NAMESAKE_REGION_PENALTY = 3.0
 _TYPE_WORD_BONUS = 4.0
+# A region named after a sea, river or region everyone knows ("Red Sea" state, Sudan) is meant
+# only where the text says so ("Red Sea state"): the country's other places must not lift it
+# over the sea ("Port Sudan on the Red Sea"). 3.0, as for towns' namesakes, let them; at 10 they
+# cannot (LGL, GeoVirus and WikToR unchanged either way).
+_FEATURE_NAMESAKE_PENALTY = 10.0
 _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
@@ -201,10 +206,12 @@ class Resolver:
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
                     score += _TYPE_WORD_BONUS
-                elif curated or any(_inside(c, place) for c in cities):
+                elif curated:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
-                    # text says "Red Sea state"; likewise a region named after its main town.
-                    score -= _NAMESAKE_REGION_PENALTY
+                    # text says "Red Sea state".
+                    score -= _FEATURE_NAMESAKE_PENALTY
+                elif any(_inside(c, place) for c in cities):
+                    score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS
             elif place.kind in _CURATED_KINDS and feature_typed:

@@ -155,6 +155,16 @@ def test_a_capital_named_in_a_report_full_of_another_countrys_places_stays_the_c
     assert m.place.country_code == "DE", _describe(m)
 
 
+@pytest.mark.parametrize("text,kind,country", [
+    ("The army moved its government to Port Sudan on the Red Sea; its jets struck Kadugli and El Obeid in "
+     "Sudan's Kordofan.", "sea", None),
+    ("Officials in Red Sea state said the port of Suakin was closed.", "admin1", "SD"),
+])
+def test_a_sea_outweighs_the_region_named_after_it_unless_the_text_says_region(geoparser, text, kind, country):
+    m = _one(geoparser, text, "Red Sea")
+    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
+
+
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
     text = "Ebola killed nine people in the Republic of Congo this month. The government of Congo closed markets."
     assert _one(geoparser, text, "Congo", occurrence=1).place.geonameid == CONGO_BRAZZAVILLE
