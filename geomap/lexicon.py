@@ -63,6 +63,9 @@ borough township republic commonwealth oblast governorate prefecture""".split())
 # Words after a name that make it where someone lives or serves: "a Richmond man", "Lancaster police".
 RESIDENT_NOUNS = frozenset("""man woman men women boy girl boys girls teen teenager teens resident residents
 native natives police""".split())
+# Nouns a town's name stands before ("the Dnipro mayor"): there "the" is the noun's, not the name's.
+OFFICE_NOUNS = frozenset("""mayor mayors governor council councillors authorities officials administration
+municipality airport station hospital""".split())
 FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".split())
 # Words after a name that make the name part of an organisation, a street or a
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.

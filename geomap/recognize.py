@@ -178,6 +178,9 @@ class Recognizer:
                 ev.update(("type", "type:region"))
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
+            if prev_word.lower() == "the" and "type" not in ev and not (
+                    next_word.islower() and (low_next in lexicon.OFFICE_NOUNS or low_next in lexicon.RESIDENT_NOUNS)):
+                ev.add("definite")  # "crossed the Dnipro": a river or sea, where the name is one; not "the Dnipro mayor"
             if span.key in self.organisation_words and self._in_organisation(text, span):
                 ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
             elif operations and not _landmark(span) and \

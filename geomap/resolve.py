@@ -43,6 +43,7 @@ _TYPE_WORD_BONUS = 4.0
 # over the sea ("Port Sudan on the Red Sea"). 3.0, as for towns' namesakes, let them; at 10 they
 # cannot (LGL, GeoVirus and WikToR unchanged either way).
 _FEATURE_NAMESAKE_PENALTY = 10.0
+_DEFINITE_TOWN_PENALTY = 8.0
 _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
@@ -173,7 +174,7 @@ class Resolver:
         type words ("Kherson region") and renamings has been resolved before."""
         span = group[0]
         typed = (any("type:region" in s.evidence for s in group), any("type:settlement" in s.evidence for s in group),
-                 any("type:feature" in s.evidence for s in group))
+                 any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group))
         cache_key = (span.key, span.entries[0][1] == "code", typed, frozenset(renamed) if renamed else None)
         found = self._senses_cache.get(cache_key)
         if found is None:
@@ -184,9 +185,9 @@ class Resolver:
             self._senses_cache[cache_key] = found
         return found
 
-    def _priors(self, span: Span, typed: tuple[bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
+    def _priors(self, span: Span, typed: tuple[bool, bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
         entries = span.places
-        region_typed, town_typed, feature_typed = typed
+        region_typed, town_typed, feature_typed, definite = typed
         preferred = self.gazetteer.preferred(span.key)
         # Towns this is the main name of ("Kherson"), not an old or short name ("Oklahoma"
         # for Oklahoma City), make a region of the same name a namesake.
@@ -216,6 +217,10 @@ class Resolver:
                 score += _TYPE_WORD_BONUS
             elif place.kind in _CURATED_KINDS and feature_typed:
                 score += _TYPE_WORD_BONUS
+            elif place.kind == "city" and definite and curated:
+                # A river or sea takes "the", a town does not: "crossed the Dnipro" is the river
+                # (not the city, the name's news sense alone), "the Thames" not the New Zealand town.
+                score -= _DEFINITE_TOWN_PENALTY
             if place not in scores or score > scores[place]:
                 scores[place] = score
         return scores

@@ -165,6 +165,17 @@ def test_a_sea_outweighs_the_region_named_after_it_unless_the_text_says_region(g
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
+@pytest.mark.parametrize("text,kind", [
+    ("Ukrainian marines crossed the Dnipro near Krynky.", "river"),
+    ("Russian troops withdrew to the left bank of the Dnipro, abandoning the city.", "river"),
+    ("The Dnipro mayor said the city had no power.", "city"),
+    ("Missiles struck Dnipro on Friday, killing five.", "city"),
+])
+def test_the_dnipro_is_the_river_and_dnipro_the_city(geoparser, text, kind):
+    m = _one(geoparser, text, "Dnipro")
+    assert m.place.kind == kind, _describe(m)
+
+
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
     text = "Ebola killed nine people in the Republic of Congo this month. The government of Congo closed markets."
     assert _one(geoparser, text, "Congo", occurrence=1).place.geonameid == CONGO_BRAZZAVILLE
@@ -468,14 +479,6 @@ def test_kherson_city_type_word_means_the_city(geoparser):
     text = "Ukrainian troops entered Kherson city on Friday after the Russian retreat."
     m = _one(geoparser, text, "Kherson")
     assert m.place.geonameid == KHERSON_CITY, _describe(m)
-
-
-@pytest.mark.xfail(reason="'the left bank of the Dnipro' names the river, but bare 'Dnipro' always takes "
-                          "the city's news-sense preference", strict=True)
-def test_dnipro_as_river_after_bank_of_the(geoparser):
-    text = "Russian troops withdrew to the left bank of the Dnipro, abandoning the city."
-    m = _one(geoparser, text, "Dnipro")
-    assert m.place.kind == "river", _describe(m)
 
 
 # ---------------------------------------------------------------------------
