@@ -61,7 +61,9 @@ _ADMIN1_NEARBY_BONUS = 1.5
 # on LGL 0.862/0.858 -> 0.875/0.861 (even/odd), WikToR 0.689/0.711 -> 0.723/0.734, GeoVirus
 # unchanged; larger values gained nothing more.
 _ADMIN2_NAMED_BONUS = 8.0
-_REGION_MEMBERS_BONUS = 1.5
+# The towns a region holds speak for it: one is enough for "Georgia" beside "Atlanta" to be the
+# state. From 1.5, acc@161 on LGL's odd half 0.870 -> 0.874 (even, GeoVirus, WikToR unchanged).
+_REGION_MEMBERS_BONUS = 2.5
 # A town at least this big is one a reader knows, named alone or not (see _isolated_towns).
 _KNOWN_TOWN_POPULATION = 100_000
 _ISOLATION_CONTEXT = 2  # other names with a country needed to call a town isolated
