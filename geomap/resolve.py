@@ -62,7 +62,7 @@ _ADMIN1_NEARBY_BONUS = 1.5
 # unchanged; larger values gained nothing more.
 _ADMIN2_NAMED_BONUS = 8.0
 # The towns a region holds speak for it: one is enough for "Georgia" beside "Atlanta" to be the
-# state. From 1.5, acc@161 on LGL's odd half 0.870 -> 0.874 (even, GeoVirus, WikToR unchanged).
+# state. From 1.5, acc@161 on LGL's odd half 0.870 -> 0.874 (even half and GeoVirus unchanged, WikToR -0.0004).
 _REGION_MEMBERS_BONUS = 2.5
 # A town at least this big is one a reader knows, named alone or not (see _isolated_towns).
 _KNOWN_TOWN_POPULATION = 100_000
