@@ -217,7 +217,7 @@ class Recognizer:
                     style or _sentence_starts_before(text, prev[1])))
                 initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
                     and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
-                if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_container(prev_span))):
+                if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_known_container(prev_span))):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
@@ -272,7 +272,10 @@ class Recognizer:
 
     def _verdict(self, span: Span, persons: set[str]) -> bool:
         ev = span.evidence
-        if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev):
+        # One sense per text: a surname stays a surname ("Merkel said"), but a country's
+        # name alone stays the country ("Jordan would host", beside "Michael Jordan").
+        if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev
+                              and not _names_country(span)):
             return False
         strong = "type" in ev or "appositive" in ev or "dateline" in ev
         if span.key in lexicon.TIME_WORDS:
@@ -398,6 +401,18 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
 def _landmark(span: Span) -> bool:
     """Whether the span names a country, admin-1 region or curated feature, which no person is named after."""
     return any(p.kind in _PROMINENT_KINDS for p, kind in span.entries if kind != "demonym")
+
+
+def _names_country(span: Span) -> bool:
+    return any(p.kind == "country" for p, kind in span.entries if kind != "demonym")
+
+
+def _is_known_container(span: Span) -> bool:
+    """Whether a span names a country or admin-1 region a reader knows, where a given name does
+    not ("Georgia Atlanta" in a headline; but "Michael Jordan": Michael is a sheading of the
+    Isle of Man with no recorded population)."""
+    return any(p.kind in ("country", "admin1") and p.population >= _PROMINENT_POPULATION
+               for p, kind in span.entries if kind != "demonym")
 
 
 def _is_container(span: Span) -> bool:

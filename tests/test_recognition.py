@@ -411,8 +411,6 @@ def test_vladimir_putin_is_a_person(geoparser):
     assert not _overlapping(mentions, *_at(text, "Vladimir"))
 
 
-@pytest.mark.xfail(reason="a surname that is a country ('Michael Jordan') is kept: the second Jordan "
-                          "resolves to the country Jordan although a given name precedes it", strict=True)
 def test_michael_jordan_is_a_person(geoparser):
     text = "Officials said Jordan would host the talks, while Michael Jordan watched from the stands."
     mentions, by_span = _spans(geoparser, text)
