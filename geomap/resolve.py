@@ -61,9 +61,10 @@ _ADMIN1_NEARBY_BONUS = 1.5
 # on LGL 0.862/0.858 -> 0.875/0.861 (even/odd), WikToR 0.689/0.711 -> 0.723/0.734, GeoVirus
 # unchanged; larger values gained nothing more.
 _ADMIN2_NAMED_BONUS = 8.0
-# The towns a region holds speak for it: one is enough for "Georgia" beside "Atlanta" to be the
-# state. From 1.5, acc@161 on LGL's odd half 0.870 -> 0.874 (even half and GeoVirus unchanged, WikToR -0.0004).
-_REGION_MEMBERS_BONUS = 2.5
+# How much the towns a region holds speak for it. 2.5 made one Atlanta enough for "Georgia" to be
+# the state, but also one Yonkers enough for "New York" to be the state, and gained only on LGL's
+# odd half (0.870 -> 0.874; even half and GeoVirus unchanged, WikToR -0.0004): not kept.
+_REGION_MEMBERS_BONUS = 1.5
 # A town at least this big is one a reader knows, named alone or not (see _isolated_towns).
 _KNOWN_TOWN_POPULATION = 100_000
 _ISOLATION_CONTEXT = 2  # other names with a country needed to call a town isolated
