@@ -33,7 +33,8 @@ _DATELINE_TAIL = re.compile(
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"  # the region or country
     r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
     r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
-    r"(?:-{2,3}|[—–]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
+    r"(?:-{2,3}|[—–\x96\x97]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
+# (\x96 and \x97 are Windows-1252's dashes in text decoded as Latin-1, as some feeds are.)
 # A common word before a number is a designation: "Region 1", "Loop 286", "Lot No. 5".
 _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
 # Compass points written short before a name: "S.E. Portland" is no person's initials.
@@ -47,6 +48,13 @@ _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))
 _TITLED_NAME_BEFORE = re.compile(
     r"(?<![\w.])(?:%s)\.?(?:[ \t]+(?:[A-Z]\.|(?:[A-Z]|al-|el-)[\w'’-]*)){1,3}[ \t]+\Z"
     % "|".join(sorted(word.capitalize() for word in lexicon.PERSON_TITLES - {"saint", "st"})))
+# What a name is said to be, right after it: "Hamilton is a city in", "Dachne, a village in the
+# Donetsk region", "Chandler is an outer suburb of". The kind must end the phrase, so "Hamilton, a
+# town councillor" is not one.
+_DESCRIBED_AS = re.compile(
+    r"(?:[ \t]*,|[ \t]+(?:is|was))[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,3}?"
+    r"(city|town|village|suburb|borough|township|hamlet|settlement|municipality|district|county|region|province)"
+    r"(?=[ \t]*(?:[,.;:(]|in\b|of\b|on\b|near\b|north|south|east|west|that\b|where\b|located\b|about\b))")
 # "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
@@ -178,6 +186,10 @@ class Recognizer:
                 ev.update(("type", "type:region"))
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
+            elif next_word in ("is", "was") or text.startswith(",", span.end):
+                described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
+                if described:
+                    _add_type(described.group(1).lower(), ev)  # "Hamilton is a city in", "Dachne, a village in"
             if prev_word.lower() == "the" and "type" not in ev and not (
                     next_word.islower() and (low_next in lexicon.OFFICE_NOUNS or low_next in lexicon.RESIDENT_NOUNS)):
                 ev.add("definite")  # "crossed the Dnipro": a river or sea, where the name is one; not "the Dnipro mayor"
@@ -251,7 +263,7 @@ class Recognizer:
 
         kept, accepted_keys = [], set()
         for span in spans:
-            if span.is_demonym or span.key in accepted_keys:
+            if span.is_demonym or (span.key in accepted_keys and not _names_someone(span)):
                 kept.append(span)
                 continue
             verdict = self._verdict(span, persons)
@@ -401,6 +413,14 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
 def _landmark(span: Span) -> bool:
     """Whether the span names a country, admin-1 region or curated feature, which no person is named after."""
     return any(p.kind in _PROMINENT_KINDS for p, kind in span.entries if kind != "demonym")
+
+
+def _names_someone(span: Span) -> bool:
+    """Whether the span is a person's name by title or given name: then it is no mention even of
+    a name accepted elsewhere in the text ("Hamilton is a city ... named for Paul Hamilton"). A
+    name opening a longer one still counts where the place is the text's ("the Dublin Singers",
+    "the Paris Walmart" in a text about Dublin, about Paris)."""
+    return "blocked:person" in span.evidence
 
 
 def _names_country(span: Span) -> bool:

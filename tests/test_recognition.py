@@ -135,6 +135,12 @@ FOUND = [
     # a place before a weapon's word and an event is where it happened
     ("The Sderot rocket attack wounded two people.", "Sderot", 0, "IL", "city"),
     ("Gaza rockets hit Ashkelon on Monday.", "Gaza", 0, "PS", "city"),
+    # what the text says a name is ("Chandler" is a surname, "Marion" a given name)
+    ("Chandler is an outer suburb of Brisbane, on the Logan Motorway.", "Chandler", 0, "AU", "city"),
+    ("Hamilton is a city in Butler County. It was named for Paul Hamilton.", "Hamilton", 0, "US", "city"),
+    ("Marion, a town of 4,000 people, voted to close the school.", "Marion", 0, "US", "city"),
+    # a dateline whose dash came through a Windows-1252 feed read as Latin-1
+    ("CINCINNATI (AP) \x97 Police said the road would reopen.", "CINCINNATI", 0, "US", "city"),
     # the names news uses for towns of the 2019 Turkish offensive
     ("Turkish forces entered Ras al-Ain and Tal Abyad in October 2019.", "Ras al-Ain", 0, "SY", "city"),
     ("Turkish forces entered Ras al-Ain and Tal Abyad in October 2019.", "Tal Abyad", 0, "SY", "city"),
@@ -275,6 +281,10 @@ NOT_FOUND = [
     # the second half of a hyphenated surname
     ("The spokesman, Joaquin Navarro-Valls, said the Pope had rested.", "Valls", 0),
     ("Members of the Hillel-Shadyside group met in Shadyside on Sunday.", "Shadyside", 0),
+    # a person named like a town the text names, and a town's word that describes someone
+    ("Floods closed roads in the city of Hamilton. The city was named for Paul Hamilton.", "Hamilton", 1),
+    ("Hamilton is a city in Butler County. It was named for Paul Hamilton.", "Hamilton", 1),
+    ("Paul Hamilton, a town councillor, spoke on Monday.", "Hamilton", 0),
     # weapons, units and ships named after places
     ("Four Chinook helicopters landed in the valley before dawn.", "Chinook", 0),
     ("Turkish Bayraktar drones were used in Nagorno-Karabakh.", "Bayraktar", 0),
