@@ -144,6 +144,7 @@ FOUND = [
     # the names news uses for towns of the 2019 Turkish offensive
     ("Turkish forces entered Ras al-Ain and Tal Abyad in October 2019.", "Ras al-Ain", 0, "SY", "city"),
     ("Turkish forces entered Ras al-Ain and Tal Abyad in October 2019.", "Tal Abyad", 0, "SY", "city"),
+    ("Ukrainian shelling hit Graivoron, the Belgorod governor said.", "Graivoron", 0, "RU", "city"),
     # the Arabic article as spoken, lower-cased inside a name
     ("US-backed forces advanced on Deir ez-Zor from the north.", "Deir ez-Zor", 0, "SY", "city"),
     # a title's reach ends with its sentence, and a headline's words are no names
