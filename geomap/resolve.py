@@ -61,10 +61,12 @@ _ADMIN1_NEARBY_BONUS = 1.5
 # on LGL 0.862/0.858 -> 0.875/0.861 (even/odd), WikToR 0.689/0.711 -> 0.723/0.734, GeoVirus
 # unchanged; larger values gained nothing more.
 _ADMIN2_NAMED_BONUS = 8.0
-# How much the towns a region holds speak for it. 2.5 made one Atlanta enough for "Georgia" to be
-# the state, but also one Yonkers enough for "New York" to be the state, and gained only on LGL's
-# odd half (0.870 -> 0.874; even half and GeoVirus unchanged, WikToR -0.0004): not kept.
+# How much the towns a region holds speak for it. 2.5 everywhere made one Atlanta enough for
+# "Georgia" to be the state, but also one Yonkers enough for "New York" to be the state; so the
+# extra 1.0 counts only where the name is also a foreign country's (see _support_items). That
+# way: acc@161 on LGL's odd half 0.870 -> 0.872; even half, GeoVirus and WikToR unchanged.
 _REGION_MEMBERS_BONUS = 1.5
+_FOREIGN_NAMESAKE_MEMBERS_BONUS = 1.0
 # A town at least this big is one a reader knows, named alone or not (see _isolated_towns).
 _KNOWN_TOWN_POPULATION = 100_000
 _ISOLATION_CONTEXT = 2  # other names with a country needed to call a town isolated
@@ -369,8 +371,9 @@ class _Senses:
         places = tuple(p for p, _ in priors)
         contributions = tuple(_contributions(p) for p in places)
         supporters: dict[tuple[str, str], int] = {}  # candidates share regions: look each up once
+        countries = {p.country_code for p in places if p.kind == "country"}
         items = tuple(tuple((weight, supporters.setdefault(item, len(supporters)))
-                            for weight, item in _SUPPORT_ITEMS[p.kind](p) if item[1] is not None) for p in places)
+                            for weight, item in _support_items(p, countries) if item[1] is not None) for p in places)
         return cls(places, tuple(score for _, score in priors), tuple(_ref(p) for p in places), contributions,
                    tuple(supporters), items,
                    tuple(_point(p) if p.kind in ("city", "admin2") else None for p in places),
@@ -537,6 +540,17 @@ _SUPPORT_ITEMS["city"] = lambda p: ((_COUNTRY_NAMED_BONUS, ("country", p.country
                                     (_ADMIN2_NAMED_BONUS, ("admin2", p.admin2)))
 for _kind in ("continent", "region", "sea", "strait", "river"):
     _SUPPORT_ITEMS[_kind] = _SUPPORT_ITEMS["city"]
+
+
+def _support_items(place: Place, countries: set[str]) -> tuple[tuple[float, tuple[str, str]], ...]:
+    """What supports ``place`` among senses that include the ``countries`` named so. A region
+    named like a foreign country ("Georgia" the state beside the country, Niger State beside
+    Niger) has its own towns speak for it more: there they tell two countries apart, where
+    elsewhere they would tell a region from its namesake town ("New York")."""
+    items = _SUPPORT_ITEMS[place.kind](place)
+    if place.kind == "admin1" and countries and place.country_code not in countries:
+        items += ((_FOREIGN_NAMESAKE_MEMBERS_BONUS, ("in-admin1", place.admin1)),)
+    return items
 
 
 def _contributions(place: Place) -> tuple[tuple[str, str], ...]:

@@ -453,8 +453,7 @@ def test_cape_of_good_hope_is_not_in_california(geoparser):
 
 
 # ---------------------------------------------------------------------------
-# Limitations, past and present: a strict xfail asserts the correct behaviour and fails today;
-# the plain tests here were such xfails until the rule that fixes them landed.
+# Former limitations (each was a strict xfail until the rule that fixes it landed).
 
 
 def test_seattle_washington_appositive_alone(geoparser):
@@ -462,12 +461,15 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
-@pytest.mark.xfail(reason="one US city (Atlanta) is not enough context: Georgia stays the country "
-                          "(score ~0.61); a stronger region-members bonus fixed it but made one Yonkers "
-                          "enough for New York to be the state", strict=True)
 def test_georgia_with_atlanta_context(geoparser):
     m = _one(geoparser, "Voters in Georgia lined up for hours in Atlanta on Tuesday.", "Georgia")
     assert m.place.geonameid == GEORGIA_US_STATE, _describe(m)
+
+
+def test_one_town_of_new_york_state_leaves_new_york_the_city(geoparser):
+    # Towns speak louder for a region only against a foreign country of the same name (Georgia).
+    m = _one(geoparser, "Subway lines in New York closed on Monday, officials in Yonkers said.", "New York")
+    assert m.place.kind == "city", _describe(m)
 
 
 def test_pokrovsk_never_engels_even_beside_saratov(geoparser):
