@@ -207,7 +207,7 @@ class Recognizer:
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
             if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
                 ev.add("appositive")
-            if next_word and next_word[0].isupper() and next_word.lower() in lexicon.BLOCKING_NEXT:
+            if next_word and next_word[0].isupper() and low_next in lexicon.BLOCKING_NEXT:
                 ev.add("blocked:organisation")
             elif low_next in lexicon.UNIT_WORDS and next_word.islower():
                 ev.add("blocked:organisation")  # "the Azov battalion"
@@ -337,8 +337,7 @@ def _dateline(text: str, span: Span) -> bool:
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
     """Evidence from what stands before the "of" before a name: a kind of place ("the City
     of Richmond", "the state of Washington") or someone's age ("Jane Doe, 34, of Richmond")."""
-    before = _previous_word(text, of_start)
-    kind = before[0].lower() if before else ""
+    kind = _word_before(text, of_start)
     if kind in lexicon.OF_TYPE_WORDS:
         _add_type(kind, ev)
     elif _AGE_OF_REVERSED.match(text[max(0, of_start - 12):of_start + 2][::-1]):

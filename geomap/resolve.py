@@ -507,13 +507,12 @@ class _Support:
     def _closeness_small(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
         """_closeness one pair at a time: for the few pairs most texts have, numpy's cost
         of setting up its arrays outweighs the arithmetic."""
-        sin, bonuses = math.sin, []
+        bonuses = []
         for key, _, (lat, lon, cos_lat) in near:
             best = 0.0
             for owner, lat2, lon2, cos_lat2, weight in self.anchors:
                 if owner != key:
-                    a = sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * sin((lon2 - lon) / 2) ** 2
-                    km = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+                    km = _km(lat, lon, cos_lat, lat2, lon2, cos_lat2)
                     best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
             bonuses.append(_CLOSENESS_BONUS * best)
         return bonuses
@@ -598,7 +597,7 @@ def _softmax(scores: list[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+def _km(lat: float, lon: float, cos_lat: float, lat2: float, lon2: float, cos_lat2: float) -> float:
+    """Haversine km between two _point()s (lat and lon in radians, then cos lat)."""
+    a = math.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * math.sin((lon2 - lon) / 2) ** 2
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
