@@ -265,11 +265,34 @@ def _on_read_only_media(path: Path) -> bool:
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the pragmas below may wait for a lock
-    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "off"):  # off: immutable
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _use_wal(cursor) -> None:
+    """Put the database in WAL mode (it stays so: the mode is stored in the file), so readers
+    never wait for the writer.
+
+    Switching needs the database to itself, and SQLite answers "database is locked" at once,
+    without waiting out the busy timeout, when another process holds it even briefly. That
+    happens when several processes open a brand-new database together (two ingests started
+    at once): retry until one of them has switched it or the busy timeout has passed.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "off"):  # off: immutable
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 @contextmanager

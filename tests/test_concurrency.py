@@ -11,6 +11,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,33 @@ def test_a_writer_that_reads_first_waits_for_the_lock_instead_of_failing(tmp_pat
     deferred.close()
     other.close()
     engine.dispose()
+
+
+def test_openers_of_a_new_database_at_the_same_moment_all_open_it(tmp_path):
+    """Switching a new database to WAL needs it to itself, and SQLite refuses at once ("database
+    is locked", busy timeout or not) when two connections try together: two ingests started at
+    the same moment on a new file. Four openers at a time (threads, a connection each), 30 new
+    databases: before the retry about one round in six failed."""
+    failures = []
+
+    def open_it(path, barrier):
+        barrier.wait()
+        try:
+            connect(f"sqlite:///{path}").dispose()
+        except Exception as exc:  # noqa: BLE001 - collected and shown below
+            failures.append(repr(exc))
+
+    for round_ in range(30):
+        path = tmp_path / f"new-{round_}.sqlite"
+        barrier = threading.Barrier(4)
+        openers = [threading.Thread(target=open_it, args=(path, barrier)) for _ in range(4)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join()
+        with sqlite3.connect(path) as check:
+            assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert failures == []
 
 
 def test_two_ingests_of_the_same_files_store_each_article_once_and_both_succeed(data_dir, tmp_path):
