@@ -300,8 +300,9 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
                 base[nxt_key][j] += _APPOSITIVE_BONUS / 2
 
 
-# What joins the items of a list: ", ", ", and ", " and ", " or ".
-_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+")
+# What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
+# "the" ("China, Japan, and the United Kingdom").
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
 _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers
 _PEER_BONUS = 4.0
 

@@ -514,6 +514,16 @@ def test_a_state_in_a_list_of_states_is_the_state(geoparser):
     assert _one(geoparser, text, "California").place.kind == "admin1"
 
 
+def test_a_list_whose_last_item_takes_the_is_still_a_list(geoparser):
+    """"China, Japan" alone reads as the town of China in Japan; with "and the United Kingdom"
+    after it, the three are a list of countries."""
+    text = "Several governments, among them China, Japan, and the United Kingdom, issued travel warnings."
+    m = _one(geoparser, text, "China")
+    assert (m.place.kind, m.place.country_code) == ("country", "CN"), _describe(m)
+    m = _one(geoparser, "Storms hit Lebanon, Pennsylvania, and the towns around it.", "Lebanon")
+    assert (m.place.kind, m.place.country_code) == ("city", "US"), _describe(m)
+
+
 def test_an_appositive_outside_a_list_still_places_the_town(geoparser):
     m = _one(geoparser, "Storms hit Oklahoma, Pennsylvania.", "Oklahoma")
     assert (m.place.kind, m.place.country_code) == ("city", "US"), _describe(m)
