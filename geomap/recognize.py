@@ -63,11 +63,21 @@ _LOOKAHEAD = 40
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
+# What stands between a place's name and another name of it: "X, formerly Y", "X (formerly
+# known as Y)", "X, the city once called Y", "X, which was called Y until 2024", "X (now Y)",
+# "X, also spelled Y", "X, renamed Y". Not a bare "X, called Y": that names something in X
+# ("Cambridge, called Parent Free Zone").
+RENAMING_GAP = re.compile(
+    r"\s*[,(]\s*(?:(?:the|a)\s+(?:[a-z]+\s+){0,2}?)?"
+    r"(?:(?:which|that)\s+(?:was|is|were)\s+(?:(?:formerly|previously|once|later)\s+)?"
+    r"(?:known\s+as|called|named|renamed(?:\s+as)?)"
+    r"|(?:formerly|previously|once|earlier|later|now|until\s+\d{4})(?:\s+(?:known\s+as|called|named|spelled|spelt))?"
+    r"|also\s+(?:known\s+as|called|named|spelled|spelt)|renamed(?:\s+as)?)\s+")
 # Evidence that makes a name a place wherever else the text capitalises it.
 _ACCEPTING = frozenset({"locative", "type", "appositive", "dateline"})
 # Evidence of its own that a span names a place, beyond being capitalised (the resolver
 # drops a lone small town without any: see resolve._isolated_towns).
-PLACE_EVIDENCE = _ACCEPTING | {"after-comma", "resident", "affiliation", "target"}
+PLACE_EVIDENCE = _ACCEPTING | {"after-comma", "resident", "affiliation", "target", "renamed"}
 
 
 @dataclass(slots=True)
@@ -200,7 +210,10 @@ class Recognizer:
                 ev.add("blocked:organisation")  # "Operation Olive Branch"; but "Operation Euphrates Shield"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
-            if i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
+            if i > 0 and RENAMING_GAP.fullmatch(text, spans[i - 1].end, span.start):
+                ev.add("renamed")  # "Chennai, formerly Madras": each is a name of the same place
+                spans[i - 1].evidence.add("renamed")
+            elif i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
@@ -311,7 +324,7 @@ class Recognizer:
             common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
         if not (common or given_name):
             return True
-        if strong or "locative" in ev or ("resident" in ev and not common):
+        if strong or "locative" in ev or "renamed" in ev or ("resident" in ev and not common):
             return True  # "a Richmond man", not "One man"
         # A region sharing a common word's name ("Western", "Central") is no help,
         # and a town sharing a given name must be a big one ("Houston", not "Mary").

@@ -20,7 +20,7 @@ import numpy as np
 
 from gazetteer import PRECISION, Gazetteer, Place
 from geomap.model import Alternative, Mention, PlaceRef
-from geomap.recognize import PLACE_EVIDENCE, Span
+from geomap.recognize import PLACE_EVIDENCE, RENAMING_GAP, Span
 
 # Curated features carry no population; their bonus puts them level with a large
 # admin-1 region, so "Red Sea" is the sea unless the text says "Red Sea state".
@@ -49,6 +49,9 @@ _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # old or foreign name of it that is another town's name ("Pokrovsk").
 _RENAMED_PENALTY = 3.0
 _APPOSITIVE_BONUS = 8.0
+# "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
+# carries both, it wins for both names, as strongly as an appositive's container.
+_RENAMING_BONUS = 8.0
 _APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the region holding them
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
@@ -114,7 +117,8 @@ class Resolver:
         senses: dict[str, _Senses] = {}
         candidates: dict[str, Sequence[Place]] = {}
         base: dict[str, list[float]] = {}
-        renamed = _renamed(groups)
+        renamings = _renamings(spans, text) if text is not None else []
+        renamed = _renamed(groups, {frozenset(pair) for pair in renamings})
         for key, group in groups.items():
             if key in demonym_countries:
                 continue
@@ -123,6 +127,7 @@ class Resolver:
             base[key] = list(found.base)
         lists = _enumerations(spans, text, candidates) if text is not None else []
         _add_appositives(groups, candidates, base, lists)
+        _add_renamings(renamings, candidates, base)
         _add_peers(lists, candidates, base)
 
         # Each round lets every name lean on the likely senses of all the others.
@@ -259,10 +264,11 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     return isolated
 
 
-def _renamed(groups: dict[str, list[Span]]) -> dict[str, set[int]]:
+def _renamed(groups: dict[str, list[Span]], linked: set[frozenset[str]]) -> dict[str, set[int]]:
     """For each name, the places it reaches by an alternate name that the text also
     calls by their main name, under a clearly different key ("Pokrovsk" -> Engels
-    in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv")."""
+    in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv"),
+    unless the text links the two names itself (``linked``: "Engels, formerly Pokrovsk")."""
     main_names: dict[int, str] = {}
     for key, group in groups.items():
         for place, kind in group[0].places:
@@ -272,10 +278,33 @@ def _renamed(groups: dict[str, list[Span]]) -> dict[str, set[int]]:
     for key, group in groups.items():
         for place, kind in group[0].places:
             other = main_names.get(place.id)
-            if kind == "alt" and other is not None and other != key and \
-                    SequenceMatcher(None, key, other).ratio() < 0.5:
+            if kind == "alt" and other is not None and other != key and frozenset((key, other)) not in linked \
+                    and SequenceMatcher(None, key, other).ratio() < 0.5:
                 renamed.setdefault(key, set()).add(place.id)
     return renamed
+
+
+def _renamings(spans: list[Span], text: str) -> list[tuple[str, str]]:
+    """Pairs of names the text gives as two names of one place (see recognize.RENAMING_GAP)."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    return [(_sense_key(a), _sense_key(b)) for a, b in zip(ordered, ordered[1:])
+            if _sense_key(a) != _sense_key(b) and RENAMING_GAP.fullmatch(text, a.end, b.start)]
+
+
+def _add_renamings(renamings: list[tuple[str, str]], candidates: dict[str, Sequence[Place]],
+                   base: dict[str, list[float]]) -> None:
+    """Two names of one place: the likeliest place both can mean wins for both ("Samar,
+    formerly Novomoskovsk" is the Ukrainian city, though each name alone is Russian)."""
+    for first, second in renamings:
+        if first not in candidates or second not in candidates:
+            continue
+        index = {place.id: j for j, place in enumerate(candidates[second])}
+        shared = [(base[first][i] + base[second][index[place.id]], i, index[place.id])
+                  for i, place in enumerate(candidates[first]) if place.id in index]
+        if shared:
+            _, i, j = max(shared)
+            base[first][i] += _RENAMING_BONUS
+            base[second][j] += _RENAMING_BONUS
 
 
 def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequence[Place]],

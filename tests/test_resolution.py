@@ -38,6 +38,9 @@ JENIN_WEST_BANK = 283506
 PALMYRA_SYRIA = 163808
 UMAN_UA = 690688
 CONGO_BRAZZAVILLE = 2260494
+BAKHMUT = 713174
+SAMAR_UA = 699445
+CHENNAI = 1264527
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -476,6 +479,33 @@ def test_pokrovsk_never_engels_even_beside_saratov(geoparser):
     text = ("The Saratov governor said drones attacked Engels air base; separately, Ukraine said Russian forces "
             "were 10 km from Pokrovsk.")
     m = _one(geoparser, text, "Pokrovsk")
+    assert m.place.geonameid == POKROVSK_UA, _describe(m)
+
+
+# "X, formerly Y": the text says the two names are one place.
+@pytest.mark.parametrize("text, surfaces, geonameid", [
+    # Artemivsk is also an old name of Kypuche; and a text saying "Bakhmut" used to push
+    # "Artemivsk" away from Bakhmut, as "Pokrovsk" is pushed away from Engels.
+    ("Ukrainian units left Bakhmut, formerly Artemivsk, after months of fighting.", ["Artemivsk"], BAKHMUT),
+    # Each name alone is Russian (Samara's short name; the Russian Novomoskovsk).
+    ("Russian drones struck Samar, the city formerly known as Novomoskovsk, overnight.",
+     ["Samar", "Novomoskovsk"], SAMAR_UA),
+    ("Samar, which was called Novomoskovsk until 2024, lost power on Sunday.", ["Samar", "Novomoskovsk"], SAMAR_UA),
+    ("Artemivsk (now Bakhmut) was founded in the sixteenth century.", ["Artemivsk"], BAKHMUT),
+    # "Madras" needs evidence to be a place (it is also a cloth); being another name of Chennai is that.
+    ("The port of Chennai, formerly Madras, closed for two days.", ["Madras", "Chennai"], CHENNAI),
+])
+def test_two_names_the_text_gives_one_place_are_that_place(geoparser, text, surfaces, geonameid):
+    for surface in surfaces:
+        m = _one(geoparser, text, surface)
+        assert m.place.geonameid == geonameid, _describe(m)
+
+
+def test_a_thing_called_something_in_a_town_is_no_other_name_of_it(geoparser):
+    text = "Volunteers run a youth club in Cambridge, called Parent Free Zone, on Saturdays."
+    assert [m.text for m in geoparser.geoparse(text)] == ["Cambridge"]
+    # Without the words that say so, a text naming Engels keeps "Pokrovsk" off it.
+    m = _one(geoparser, "Drones hit Engels; Pokrovsk was shelled the same night.", "Pokrovsk")
     assert m.place.geonameid == POKROVSK_UA, _describe(m)
 
 
