@@ -63,6 +63,12 @@ _LOOKAHEAD = 40
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
+# What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
+# "the" ("China, Japan, and the United Kingdom").
+LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
+# A capitalised word right before or after a span, as in a longer name.
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
+_CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
 # What stands between a place's name and another name of it: "X, formerly Y", "X (formerly
 # known as Y)", "X, the city once called Y", "X, which was called Y until 2024", "X (now Y)",
 # "X, also spelled Y", "X, renamed Y". Not a bare "X, called Y": that names something in X
@@ -163,6 +169,7 @@ class Recognizer:
 
     def _judge(self, text: str, spans: list[Span]) -> list[Span]:
         persons: set[str] = set()
+        listed: list[tuple[int, int]] = []  # (span, direction of its list) for a plural kind word
         line: list = []  # the last line _line_style looked at: spans come in text order
         operations = "Operation" in text
         for i, span in enumerate(spans):
@@ -182,7 +189,11 @@ class Recognizer:
             if prev_word.lower() in lexicon.LOCATIVE_CUES and prev_word[0].islower():
                 ev.add("locative")
             elif prev_word == "of":
-                _of_evidence(text, prev[1], ev)
+                if _word_before(text, prev[1]) in lexicon.PLURAL_REGION_WORDS:
+                    ev.update(("type", "type:region"))
+                    listed.append((i, 1))  # "the regions of Donetsk, Luhansk and Kherson"
+                else:
+                    _of_evidence(text, prev[1], ev)
             elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES or (
                     prev_word == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"
@@ -194,6 +205,7 @@ class Recognizer:
                 _add_type(low_next, ev)  # but "But town officials said" is a sentence's first word
             elif low_next in lexicon.PLURAL_REGION_WORDS:
                 ev.update(("type", "type:region"))
+                listed.append((i, -1))  # "the Donetsk and Luhansk regions"
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
             elif next_word in ("is", "was") or text.startswith(",", span.end):
@@ -274,6 +286,7 @@ class Recognizer:
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
 
+        _share_list_type(text, spans, listed, self.common_words)
         kept, accepted_keys = [], set()
         for span in spans:
             if span.is_demonym or (span.key in accepted_keys and not _names_someone(span)):
@@ -345,6 +358,26 @@ def _dateline(text: str, span: Span) -> bool:
         return False
     tail = _DATELINE_TAIL.match(text, span.end, span.end + _LOOKAHEAD)
     return tail is not None and (tail.group("agency") is not None or span.surface.isupper())
+
+
+def _share_list_type(text: str, spans: list[Span], listed: list[tuple[int, int]], common_words: frozenset[str]
+                     ) -> None:
+    """A plural kind word speaks for the whole list it closes or opens: every name in "the
+    Donetsk, Luhansk and Kherson regions" or "the provinces of Sindh and Punjab" is a region.
+    Not a common word beside another capitalised word: it may be a piece of a longer name the
+    gazetteer lacks ("the Central Plateau and Artibonite regions", "the provinces of Nyanza,
+    North Eastern and Western")."""
+    for i, step in listed:
+        j = i
+        while 0 <= j + step < len(spans):
+            a, b = (spans[j], spans[j + step]) if step > 0 else (spans[j + step], spans[j])
+            if not LIST_GAP.fullmatch(text, a.end, b.start):
+                break
+            j += step
+            span = spans[j]
+            if span.key not in common_words or not (_CAPITALISED_BEFORE.search(text, max(0, span.start - 40), span.start)
+                                                    or _CAPITALISED_AFTER.match(text, span.end)):
+                span.evidence.update(("type", "type:region"))
 
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 
 from gazetteer import PRECISION, Gazetteer, Place
 from geomap.model import Alternative, Mention, PlaceRef
-from geomap.recognize import PLACE_EVIDENCE, RENAMING_GAP, Span
+from geomap.recognize import LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 
 # Curated features carry no population; their bonus puts them level with a large
 # admin-1 region, so "Red Sea" is the sea unless the text says "Red Sea state".
@@ -329,9 +329,6 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
                 base[nxt_key][j] += _APPOSITIVE_BONUS / 2
 
 
-# What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
-# "the" ("China, Japan, and the United Kingdom").
-_LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
 _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers
 _PEER_BONUS = 4.0
 
@@ -344,7 +341,7 @@ def _enumerations(spans: list[Span], text: str, candidates: dict[str, Sequence[P
     runs: list[list[Span]] = []
     ordered = sorted((s for s in spans if _sense_key(s) in candidates), key=lambda s: s.start)
     for span in ordered:
-        if runs and _LIST_GAP.fullmatch(text, runs[-1][-1].end, span.start):
+        if runs and LIST_GAP.fullmatch(text, runs[-1][-1].end, span.start):
             runs[-1].append(span)
         else:
             runs.append([span])

@@ -41,6 +41,10 @@ CONGO_BRAZZAVILLE = 2260494
 BAKHMUT = 713174
 SAMAR_UA = 699445
 CHENNAI = 1264527
+LUHANSK_OBLAST = 702657
+ZAPORIZHZHIA_OBLAST = 687699
+KHARKIV_OBLAST = 706482
+SUMY_OBLAST = 692196
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -507,6 +511,31 @@ def test_a_thing_called_something_in_a_town_is_no_other_name_of_it(geoparser):
     # Without the words that say so, a text naming Engels keeps "Pokrovsk" off it.
     m = _one(geoparser, "Drones hit Engels; Pokrovsk was shelled the same night.", "Pokrovsk")
     assert m.place.geonameid == POKROVSK_UA, _describe(m)
+
+
+# A plural kind word speaks for every name of the list it closes or opens.
+@pytest.mark.parametrize("text, expected", [
+    ("Moscow claims the Donetsk, Luhansk, Zaporizhzhia and Kherson regions as its own.",
+     {"Donetsk": DONETSK_OBLAST, "Luhansk": LUHANSK_OBLAST, "Zaporizhzhia": ZAPORIZHZHIA_OBLAST,
+      "Kherson": KHERSON_OBLAST}),
+    ("Moscow claims the regions of Donetsk, Luhansk, Zaporizhzhia and Kherson as its own.",
+     {"Donetsk": DONETSK_OBLAST, "Luhansk": LUHANSK_OBLAST, "Zaporizhzhia": ZAPORIZHZHIA_OBLAST,
+      "Kherson": KHERSON_OBLAST}),
+    ("Governors in the Kharkiv and Sumy oblasts ordered families to leave.",
+     {"Kharkiv": KHARKIV_OBLAST, "Sumy": SUMY_OBLAST}),
+    # Without the kind word, the same names are the cities.
+    ("Shelling hit Kharkiv, Sumy and Kherson overnight.", {"Kharkiv": "city", "Sumy": "city", "Kherson": KHERSON_CITY}),
+])
+def test_a_plural_kind_word_makes_every_name_of_its_list_that_kind(geoparser, text, expected):
+    for surface, want in expected.items():
+        m = _one(geoparser, text, surface)
+        assert (m.place.kind if isinstance(want, str) else m.place.geonameid) == want, _describe(m)
+
+
+def test_a_common_word_inside_a_longer_name_takes_nothing_from_the_list(geoparser):
+    """"North Eastern" is a province the gazetteer may not hold; its "North" is no region of its own."""
+    text = "Cases were reported in the provinces of Nyanza, Rift Valley, North Eastern and Western."
+    assert "North" not in [m.text for m in geoparser.geoparse(text)]
 
 
 def test_kherson_city_type_word_means_the_city(geoparser):
