@@ -285,9 +285,12 @@ def _use_wal(cursor) -> None:
 
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     delay = 0.005
+    # One try when not refused: a database that cannot be WAL (read-only, in memory) keeps its
+    # mode without an error, as before.
     while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "off"):  # off: immutable
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
+            return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
