@@ -133,6 +133,7 @@ def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_popula
     for rec in records:
         _merge(by_key, rec)
     say(f"read {len(by_key):,} places")
+    _name_regions_after_their_towns(by_key.values())
     prefs = _apply_curated(by_key, say)
 
     # Per-process names, so two builds into one directory never write the same file.
@@ -180,6 +181,35 @@ def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
         old.codes.extend(rec.codes)
         old.demonyms.extend(rec.demonyms)
         old.neighbours.extend(rec.neighbours)
+
+
+# Admin-1 names some sources give only in transliterated adjectival form ("Kurskaya oblast'",
+# "Krasnodarskiy kray"): the kind word, and the English name it gets with the town's name.
+_ADJECTIVAL_REGION_KINDS = {"oblast": "Oblast", "kray": "Krai", "voblasts": "Oblast", "voblasc": "Oblast"}
+_MIN_STEM = 4
+
+
+def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
+    """Give such a region the names English uses for it: its largest town's name ("Kursk",
+    as "Kursk region" says) and "Kursk Oblast", where the adjective is made from that town's
+    name ("Kurskaya" from Kursk, "Samarskaya" from Samara, "Tul'skaya" from Tula)."""
+    records = list(records)
+    largest: dict[str, PlaceRecord] = {}
+    for rec in records:
+        if rec.kind == "city" and rec.admin1:
+            best = largest.get(rec.admin1)
+            if best is None or (rec.population or 0) > (best.population or 0):
+                largest[rec.admin1] = rec
+    for rec in records:
+        words = name_key(rec.name).split()
+        if rec.kind != "admin1" or len(words) != 2 or words[1] not in _ADJECTIVAL_REGION_KINDS:
+            continue
+        town = largest.get(rec.admin1)
+        if town is None or " " in name_key(town.name):
+            continue
+        stem = name_key(town.name).rstrip("aeiouy")
+        if len(stem) >= _MIN_STEM and words[0].startswith(stem) and len(words[0]) > len(name_key(town.name)):
+            rec.names.extend((town.name, f"{town.name} {_ADJECTIVAL_REGION_KINDS[words[1]]}"))
 
 
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:

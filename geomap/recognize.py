@@ -256,6 +256,10 @@ class Recognizer:
                     and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
                 if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_known_container(prev_span))):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
+                    if given and prev_span is not None and not _landmark(prev_span) \
+                            and span.key not in self.common_words and text[prev_span.end:span.start] == " ":
+                        # The given name is a town's too: "Vladimir Putin", "Sidney Crosby".
+                        prev_span.evidence.add("blocked:person")
                 elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
                       and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
@@ -271,8 +275,10 @@ class Recognizer:
                 ev.add("blocked:hyphenated")
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             # A capitalised word after a name may be the rest of a longer name; an acronym
-            # ("Erie GM", "Kyiv AP") is not.
-            next_is_name = next_word and next_word[0].isupper() and not (len(next_word) > 1 and next_word.isupper())
+            # ("Erie GM", "Kyiv AP") is not, nor a date as US wire copy writes it ("in Bakhmut
+            # Monday", "in Moscow October 7").
+            next_is_name = next_word and next_word[0].isupper() and not (len(next_word) > 1 and next_word.isupper()) \
+                and low_next not in lexicon.TIME_WORDS
             if common and next_is_name and low_next in lexicon.NAME_ENDINGS:
                 ev.add("part-of-name")  # "Independence Square", "Victory Day"
             if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:
@@ -450,14 +456,19 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
     for place, kind in span.entries:
         if kind == "demonym" or (not regions and place.kind in ("admin1", "admin2")):
             continue
-        if place.kind in _PROMINENT_KINDS or (place.kind == "city" and place.population >= population):
-            return kind != "alt" or (alternates and place.kind in ("country", "continent"))
+        if (place.kind in _PROMINENT_KINDS or (place.kind == "city" and place.population >= population)) and (
+                kind != "alt" or (alternates and place.kind in ("country", "continent"))):
+            return True
     return False
 
 
 def _landmark(span: Span) -> bool:
-    """Whether the span names a country, admin-1 region or curated feature, which no person is named after."""
-    return any(p.kind in _PROMINENT_KINDS for p, kind in span.entries if kind != "demonym")
+    """Whether the span names a country, admin-1 region or curated feature, which no person is named
+    after. Not a town's name that is also its region's other name: "Vladimir" (the town, and
+    Vladimir Oblast's short name) is Putin's."""
+    town = any(p.kind == "city" and kind == "name" for p, kind in span.entries)
+    return any(p.kind in _PROMINENT_KINDS and not (town and kind == "alt" and p.kind == "admin1")
+               for p, kind in span.entries if kind != "demonym")
 
 
 def _names_someone(span: Span) -> bool:
