@@ -258,10 +258,12 @@ class Recognizer:
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                     if given and prev_span is not None and not _landmark(prev_span) \
                             and span.key not in self.common_words and text[prev_span.end:span.start] == " ":
-                        # The given name is a town's too: "Vladimir Putin", "Sidney Crosby".
+                        # The given name is a town's too: "Sydney McClain", "Sidney Crosby".
                         prev_span.evidence.add("blocked:person")
-                elif (prev_span is None and not prev_word.isupper() and low not in self.common_words
-                      and low not in lexicon.NAME_PARTICLES and "weak-capital" not in ev):
+                elif (prev_span is None and not prev_word.isupper() and low not in lexicon.NAME_PARTICLES
+                      and "weak-capital" not in ev and (low not in self.common_words or (
+                          # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping".
+                          len(low) == 2 and not style and not _sentence_starts_before(text, prev[1])))):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
             # The second half of a hyphenated surname ("Joaquin Navarro-Valls", not "D-Charleston"
             # or "Israel-Gaza"), or the first half of a compound whose second is no place
@@ -286,9 +288,13 @@ class Recognizer:
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
                     ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
             if (next_is_name and not next_is_place and " " not in span.key
-                    and span.key in self.first_names and low_next not in self.common_words
-                    and not _prominent(span)):
-                ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
+                    and span.key in self.first_names and low_next not in self.common_words):
+                if not _prominent(span):
+                    ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
+                elif low_next in self.surnames:
+                    # A country's or a big town's name before a known surname: here only, for the
+                    # same name elsewhere in the text is likely the place ("Israel Katz" beside "Israel").
+                    ev.add("blocked:name-part")
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
 

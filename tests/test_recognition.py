@@ -160,6 +160,7 @@ FOUND = [
     ("Ukrainian troops pushed into Russia's Kursk region in August.", "Kursk", 0, "RU", "admin1"),
     ("Drones hit an oil depot in Belgorod Oblast overnight.", "Belgorod Oblast", 0, "RU", "admin1"),
     ("Officials in Krasnodar Krai said a refinery was hit.", "Krasnodar Krai", 0, "RU", "admin1"),
+    ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
 ]
 
 
@@ -310,6 +311,11 @@ NOT_FOUND = [
     ("Talks between Vladimir Putin and the Chinese leader ended on Monday.", "Vladimir", 0),
     # a given name that is a big town's, before a surname that is a small town's (McClain, Texas)
     ("The raffle was run by Sydney McClain and Richard Brown.", "Sydney", 0),
+    # a Chinese given name after the surname, which is an English word only in lower case
+    ("On Monday, Xi Jinping said the talks would go on.", "Jinping", 0),
+    # a country's name as a given name, before a known surname
+    ("Israel Katz said the strikes would continue.", "Israel", 0),
+    ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 1),
 ]
 
 
