@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from gazetteer import PRECISION, Gazetteer, Place
+from gazetteer import PRECISION, Gazetteer, Place, name_key
 from geomap.model import Alternative, Mention, PlaceRef
 from geomap.recognize import LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 
@@ -200,8 +200,11 @@ class Resolver:
         region_typed, town_typed, feature_typed, definite = typed
         preferred = self.gazetteer.preferred(span.key)
         # Towns this is the main name of ("Kherson"), not an old or short name ("Oklahoma"
-        # for Oklahoma City), make a region of the same name a namesake.
+        # for Oklahoma City), make a region of the same name a namesake; so does a town whose
+        # main name is the region's own, where both go by this other name ("Hama" for the
+        # town and the governorate, each called Ḩamāh).
         cities = [p for p, name_type in entries if p.kind == "city" and name_type == "name"]
+        other_named = {name_key(p.name): p for p, name_type in entries if p.kind == "city" and name_type == "alt"}
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
@@ -221,7 +224,8 @@ class Resolver:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
-                elif any(_inside(c, place) for c in cities):
+                elif any(_inside(c, place) for c in cities) or (
+                        name_type == "alt" and _inside_or_none(other_named.get(name_key(place.name)), place)):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS
@@ -604,6 +608,10 @@ def _sense_key(span: Span) -> str:
     if span.entries and span.entries[0][1] == "code":
         return "place:%d" % span.entries[0][0].id
     return span.key
+
+
+def _inside_or_none(city: Place | None, region: Place) -> bool:
+    return city is not None and _inside(city, region)
 
 
 def _inside(city: Place, region: Place) -> bool:

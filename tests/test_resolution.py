@@ -45,6 +45,9 @@ LUHANSK_OBLAST = 702657
 ZAPORIZHZHIA_OBLAST = 687699
 KHARKIV_OBLAST = 706482
 SUMY_OBLAST = 692196
+HAMA_CITY = 170017
+HAMA_GOVERNORATE = 170015
+RAQQA_CITY = 172955
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -536,6 +539,17 @@ def test_a_common_word_inside_a_longer_name_takes_nothing_from_the_list(geoparse
     """"North Eastern" is a province the gazetteer may not hold; its "North" is no region of its own."""
     text = "Cases were reported in the provinces of Nyanza, Rift Valley, North Eastern and Western."
     assert "North" not in [m.text for m in geoparser.geoparse(text)]
+
+
+def test_a_town_and_its_region_known_by_one_other_name_is_the_town(geoparser):
+    """Both the town and the governorate are Ḩamāh in the gazetteer and "Hama" only by an
+    alternate name: the region is still the town's namesake, as Kherson Oblast is Kherson's."""
+    m = _one(geoparser, "Rebels pushed south from Aleppo toward Hama on Monday.", "Hama")
+    assert m.place.geonameid == HAMA_CITY, _describe(m)
+    m = _one(geoparser, "Government troops withdrew from Raqqa in 2013.", "Raqqa")
+    assert m.place.geonameid == RAQQA_CITY, _describe(m)
+    m = _one(geoparser, "Fighting spread across Hama province.", "Hama")
+    assert m.place.geonameid == HAMA_GOVERNORATE, _describe(m)
 
 
 def test_kherson_city_type_word_means_the_city(geoparser):
