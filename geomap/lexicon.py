@@ -75,7 +75,7 @@ BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united
-regiment battalion brigade force""".split())
+regiment battalion brigade corps legion force""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
@@ -101,8 +101,8 @@ warplane warplanes howitzer howitzers launcher launchers""".split())
 WEAPON_EVENTS = frozenset("""attack attacks strike strikes barrage barrages fire alert alerts raid raids
 sirens hit hits""".split())
 # Military units named after a place are not the place: "the Azov battalion" (capitalised,
-# they are in BLOCKING_NEXT: "the Azov Regiment").
-UNIT_WORDS = frozenset("""regiment battalion brigade""".split())
+# they are in BLOCKING_NEXT: "the Azov Regiment", "the Africa Corps", "the Georgian Legion").
+UNIT_WORDS = frozenset("""regiment battalion brigade corps legion""".split())
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

@@ -300,6 +300,8 @@ NOT_FOUND = [
     ("Four Chinook helicopters landed in the valley before dawn.", "Chinook", 0),
     ("Turkish Bayraktar drones were used in Nagorno-Karabakh.", "Bayraktar", 0),
     ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
+    ("Wagner fighters, now rebranded as the Africa Corps, were seen in Kidal.", "Africa", 0),
+    ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
     ("A Neptune missile sank the Moskva in the Black Sea.", "Moskva", 0),
     # the end of a titled person's name, however many names stand between
     ("Putin spoke to Chinese President Xi Jinping about the war.", "Jinping", 0),
