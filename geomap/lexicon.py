@@ -98,6 +98,10 @@ VESSEL_VERBS = frozenset("""sank sunk sink sinking scuttled torpedoed aboard boa
 # "Tomahawk missiles" -- unless an event follows ("the Kharkiv drone attack").
 WEAPON_WORDS = frozenset("""drone drones missile missiles rocket rockets tank tanks helicopter helicopters jet jets
 warplane warplanes howitzer howitzers launcher launchers""".split())
+# Diseases and pathogens named after where they were found are not mentions of the place:
+# "Marburg virus", "Reston ebolavirus", "West Nile virus", "Lyme disease" (a country's name
+# stays the country: "the United States flu season").
+DISEASE_WORDS = frozenset("""virus viruses ebolavirus fever disease flu influenza encephalitis""".split())
 WEAPON_EVENTS = frozenset("""attack attacks strike strikes barrage barrages fire alert alerts raid raids
 sirens hit hits""".split())
 # Military units named after a place are not the place: "the Azov battalion" (capitalised,

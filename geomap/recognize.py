@@ -239,6 +239,8 @@ class Recognizer:
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \
                     and _word_after(text, nxt.end()) not in lexicon.WEAPON_EVENTS:
                 ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"
+            elif low_next in lexicon.DISEASE_WORDS and next_word.islower() and not _names_country(span):
+                ev.add("blocked:disease")  # "Marburg virus", "West Nile virus", "Lyme disease"
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
             ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \

@@ -161,6 +161,7 @@ FOUND = [
     ("Drones hit an oil depot in Belgorod Oblast overnight.", "Belgorod Oblast", 0, "RU", "admin1"),
     ("Officials in Krasnodar Krai said a refinery was hit.", "Krasnodar Krai", 0, "RU", "admin1"),
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
+    ("Cholera spread along the Nile after the floods.", "Nile", 0, None, "river"),
 ]
 
 
@@ -302,6 +303,9 @@ NOT_FOUND = [
     ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
     ("Wagner fighters, now rebranded as the Africa Corps, were seen in Kidal.", "Africa", 0),
     ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
+    # diseases named after where they were found
+    ("Two lab workers were exposed to the Marburg virus last week.", "Marburg", 0),
+    ("Mosquitoes carrying West Nile virus were found in Dallas.", "Nile", 0),
     ("A Neptune missile sank the Moskva in the Black Sea.", "Moskva", 0),
     # the end of a titled person's name, however many names stand between
     ("Putin spoke to Chinese President Xi Jinping about the war.", "Jinping", 0),
