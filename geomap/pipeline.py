@@ -29,8 +29,8 @@ class Geoparser:
     def geoparse_with_passages(self, text: str, *, demonyms: bool = False) -> tuple[list[Mention], list[Passage]]:
         if not isinstance(text, str):
             raise TypeError(f"geoparse expects text as str, got {type(text).__name__}")
-        spans = self.recognizer.find(text)
-        mentions = self.resolver.resolve(spans, text)
+        spans, context = self.recognizer.find_with_context(text)
+        mentions = self.resolver.resolve(spans, text, context=context)
         if not demonyms:
             mentions = [m for m in mentions if not m.is_demonym]
         passages = split_passages(text)

@@ -124,6 +124,11 @@ class Recognizer:
                                             for part in (name, *name.split()))
 
     def find(self, text: str) -> list[Span]:
+        return self.find_with_context(text)[0]
+
+    def find_with_context(self, text: str) -> tuple[list[Span], list[Span]]:
+        """The mentions, and the names that are words of longer names ("the Lee Academy",
+        "Licking Memorial Hospital"): no mentions, but a hint where the text is."""
         matches = self._matches(text)
         spans = self._longest(text, matches)
         return self._judge(text, spans)
@@ -167,7 +172,7 @@ class Recognizer:
 
     # -- evidence ------------------------------------------------------------
 
-    def _judge(self, text: str, spans: list[Span]) -> list[Span]:
+    def _judge(self, text: str, spans: list[Span]) -> tuple[list[Span], list[Span]]:
         persons: set[str] = set()
         listed: list[tuple[int, int]] = []  # (span, direction of its list) for a plural kind word
         line: list = []  # the last line _line_style looked at: spans come in text order
@@ -283,8 +288,10 @@ class Recognizer:
             # Monday", "in Moscow October 7").
             next_is_name = next_word and next_word[0].isupper() and not (len(next_word) > 1 and next_word.isupper()) \
                 and low_next not in lexicon.TIME_WORDS
-            if common and next_is_name and low_next in lexicon.NAME_ENDINGS:
-                ev.add("part-of-name")  # "Independence Square", "Victory Day"
+            if common and next_is_name and (low_next in lexicon.NAME_ENDINGS or (
+                    text[span.end:span.end + 1] == " " and not next_is_place and not style
+                    and "weak-capital" not in ev and low_next not in lexicon.TYPE_WORDS)):
+                ev.add("part-of-name")  # "Independence Square", "Victory Day", "Sheikh Jarrah"
             if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
@@ -314,7 +321,19 @@ class Recognizer:
                     accepted_keys.add(span.key)  # one sense per text
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
         kept_ids = {id(s) for s in kept}
-        return [s for s in spans if id(s) in kept_ids or (s.key in accepted_keys and not _blocked(s))]
+        found = [s for s in spans if id(s) in kept_ids or (s.key in accepted_keys and not _blocked(s))]
+        found_ids = {id(s) for s in found}
+        context = [s for s in spans if id(s) not in found_ids and "part-of-name" in s.evidence
+                   and self._only_part_of_a_name(s, persons)]
+        return found, context
+
+    def _only_part_of_a_name(self, span: Span, persons: set[str]) -> bool:
+        """Whether ``span`` would be a place but for being a word of a longer name."""
+        span.evidence.discard("part-of-name")
+        try:
+            return self._verdict(span, persons)
+        finally:
+            span.evidence.add("part-of-name")
 
     def _in_organisation(self, text: str, span: Span) -> bool:
         """Whether ``span`` lies inside the name of one of lexicon.ORGANISATIONS."""

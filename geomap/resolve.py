@@ -105,9 +105,15 @@ class Resolver:
         """Forget the senses worked out so far (benchmarks measure a cold start with it)."""
         self._senses_cache.clear()
 
-    def resolve(self, spans: list[Span], text: str | None = None) -> list[Mention]:
+    def resolve(self, spans: list[Span], text: str | None = None, *, context: Sequence[Span] = ()) -> list[Mention]:
         """``text``, the text the spans were found in, lets lists of names ("Utah,
-        Washington and Wisconsin") be told from "X, Y" appositives."""
+        Washington and Wisconsin") be told from "X, Y" appositives. ``context`` holds names
+        that are no mentions but still say where the text is (words of longer names: "the
+        Lee Academy" in a Tennessee paper): they take part in the ranking, as mentions do,
+        and yield no mention."""
+        hints = {id(s) for s in context}
+        if hints:
+            spans = sorted([*spans, *context], key=lambda s: s.start)
         groups: dict[str, list[Span]] = defaultdict(list)
         for span in spans:
             groups[_sense_key(span)].append(span)
@@ -155,7 +161,7 @@ class Resolver:
             if key in demonym_countries:
                 ref = _ref(demonym_countries[key][0], kind="demonym")
                 mentions.extend(Mention(s.start, s.end, s.surface, ref, 1.0, PRECISION["country"],
-                                        evidence=tuple(sorted(s.evidence))) for s in group)
+                                        evidence=tuple(sorted(s.evidence))) for s in group if id(s) not in hints)
                 continue
             if key in isolated:
                 continue
@@ -165,8 +171,9 @@ class Resolver:
             alternatives = tuple(Alternative(found.refs[i], round(probs[i], 4)) for i in order[1:_MAX_ALTERNATIVES + 1])
             ref = found.refs[order[0]]
             for s in group:
-                mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], PRECISION[best.kind],
-                                        alternatives, evidence=tuple(sorted(s.evidence))))
+                if id(s) not in hints:
+                    mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], PRECISION[best.kind],
+                                            alternatives, evidence=tuple(sorted(s.evidence))))
         mentions.sort(key=lambda m: m.start)
         return mentions
 

@@ -303,6 +303,8 @@ NOT_FOUND = [
     ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
     ("Wagner fighters, now rebranded as the Africa Corps, were seen in Kidal.", "Africa", 0),
     ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
+    # a common word opening a longer name, even after a locative cue
+    ("She returned home to Licking Memorial Hospital in Newark on Friday.", "Licking", 0),
     # diseases named after where they were found
     ("Two lab workers were exposed to the Marburg virus last week.", "Marburg", 0),
     ("Mosquitoes carrying West Nile virus were found in Dallas.", "Nile", 0),

@@ -48,6 +48,7 @@ SUMY_OBLAST = 692196
 HAMA_CITY = 170017
 HAMA_GOVERNORATE = 170015
 RAQQA_CITY = 172955
+NEWARK_OHIO = 5164466
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -550,6 +551,15 @@ def test_a_town_and_its_region_known_by_one_other_name_is_the_town(geoparser):
     assert m.place.geonameid == RAQQA_CITY, _describe(m)
     m = _one(geoparser, "Fighting spread across Hama province.", "Hama")
     assert m.place.geonameid == HAMA_GOVERNORATE, _describe(m)
+
+
+def test_a_word_of_a_longer_name_is_no_mention_but_says_where_the_text_is(geoparser):
+    """"Licking Memorial Hospital" is no mention of Licking County, Ohio, but a paper that names
+    it is an Ohio paper: its Newark is Newark, Ohio, not the larger Newark, New Jersey."""
+    text = "She returned home to Licking Memorial Hospital in Newark on Friday."
+    mentions = geoparser.geoparse(text)
+    assert [m.text for m in mentions] == ["Newark"]
+    assert mentions[0].place.geonameid == NEWARK_OHIO, _describe(mentions[0])
 
 
 def test_kherson_city_type_word_means_the_city(geoparser):
