@@ -74,7 +74,7 @@ FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".
 BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle telegraph examiner observer
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
-company corp corporation inc ltd llc airlines airways fc united
+company corp corporation inc ltd llc airlines airways fc united motor motors
 regiment battalion brigade corps legion force""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
@@ -102,6 +102,13 @@ warplane warplanes howitzer howitzers launcher launchers""".split())
 # "Marburg virus", "Reston ebolavirus", "West Nile virus", "Lyme disease" (a country's name
 # stays the country: "the United States flu season").
 DISEASE_WORDS = frozenset("""virus viruses ebolavirus fever disease flu influenza encephalitis""".split())
+# Car makes, some named after places (Toyota, Lincoln, Plymouth, Pontiac), and what follows a
+# make: "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango" are vehicles.
+VEHICLE_MAKES = frozenset("""toyota lincoln dodge pontiac cadillac mercedes chevrolet chevy ford honda nissan
+mazda subaru hyundai kia jeep buick chrysler gmc mitsubishi volkswagen audi bmw volvo saturn mercury
+oldsmobile plymouth isuzu suzuki lexus acura infiniti lada""".split())
+VEHICLE_NOUNS = frozenset("""pickup pickups truck trucks sedan sedans suv suvs van vans minivan car cars
+jeep jeeps dealership""".split())
 WEAPON_EVENTS = frozenset("""attack attacks strike strikes barrage barrages fire alert alerts raid raids
 sirens hit hits""".split())
 # Military units named after a place are not the place: "the Azov battalion" (capitalised,

@@ -246,6 +246,8 @@ class Recognizer:
                 ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"
             elif low_next in lexicon.DISEASE_WORDS and next_word.islower() and not _names_country(span):
                 ev.add("blocked:disease")  # "Marburg virus", "West Nile virus", "Lyme disease"
+            if _a_vehicle(text, span, prev, next_word):
+                ev.add("blocked:vehicle")  # "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango"
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
             ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
@@ -487,6 +489,19 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
                 kind != "alt" or (alternates and place.kind in ("country", "continent"))):
             return True
     return False
+
+
+_MODEL_YEAR = re.compile(r"(?:19|20)\d\d[ \t]+\Z")
+
+
+def _a_vehicle(text: str, span: Span, prev: tuple[str, int, int] | None, next_word: str) -> bool:
+    """Whether ``span`` names a car: a make after a model year or before a vehicle noun, or a
+    model after its make."""
+    if span.key in lexicon.VEHICLE_MAKES:
+        return next_word.lower() in lexicon.VEHICLE_NOUNS or (
+            next_word[:1].isupper() and _MODEL_YEAR.search(text, max(0, span.start - 8), span.start) is not None)
+    return prev is not None and prev[0].lower() in lexicon.VEHICLE_MAKES and prev[2] == span.start - 1 \
+        and not _names_country(span)
 
 
 def _landmark(span: Span) -> bool:

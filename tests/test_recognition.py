@@ -162,6 +162,8 @@ FOUND = [
     ("Officials in Krasnodar Krai said a refinery was hit.", "Krasnodar Krai", 0, "RU", "admin1"),
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
     ("Cholera spread along the Nile after the floods.", "Nile", 0, None, "river"),
+    ("Officials in Toyota said the car plant would reopen.", "Toyota", 0, "JP", "city"),
+    ("Officials in Dodge City said the road was closed.", "Dodge City", 0, "US", "city"),
 ]
 
 
@@ -305,6 +307,11 @@ NOT_FOUND = [
     ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
     # a common word opening a longer name, even after a locative cue
     ("She returned home to Licking Memorial Hospital in Newark on Friday.", "Licking", 0),
+    # cars: a make after a model year or before a vehicle noun, a model after its make, a maker
+    ("A 1992 Toyota Corolla driven by a teenager hit the barrier.", "Toyota", 0),
+    ("Militants in Toyota pickups attacked the base near Gao.", "Toyota", 0),
+    ("He was driving a Dodge Durango when the crash happened.", "Durango", 0),
+    ("Toyota Motor said its sales in Japan rose.", "Toyota", 0),
     # diseases named after where they were found
     ("Two lab workers were exposed to the Marburg virus last week.", "Marburg", 0),
     ("Mosquitoes carrying West Nile virus were found in Dallas.", "Nile", 0),
