@@ -29,6 +29,13 @@ def first_names() -> frozenset[str]:
     return frozenset(found)
 
 
+# Given names of people in world news that the US census list lacks: the name after one is
+# theirs, not a place ("Yair Lapid" is no Israeli settlement).
+NEWS_GIVEN_NAMES = frozenset("""yair naftali benny yoav bezalel itamar gadi herzi volodymyr oleksandr oleksiy
+andriy dmytro mykhailo vitali vitaliy sergei sergey dmitry dmitri alexei alexey yevgeny ramzan valery
+recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi""".split())
+
+
 @lru_cache(maxsize=1)
 def surnames(limit: int = 5000) -> frozenset[str]:
     """The ``limit`` most common US census surnames, folded ("Rogers", "Bell")."""

@@ -116,7 +116,7 @@ class Recognizer:
         # Codes are matched as written, in the text itself rather than the folded one.
         self.code_automaton = _code_automaton(gazetteer.codes)
         self.common_words = lexicon.common_words()
-        self.first_names = lexicon.first_names()
+        self.first_names = lexicon.first_names() | lexicon.NEWS_GIVEN_NAMES
         self.surnames = lexicon.surnames()
         self.organisations = re.compile("|".join(map(re.escape, lexicon.ORGANISATIONS)), re.IGNORECASE)
         # What a span inside one of them can be: the whole name ("Red Cross") or a word of it.
