@@ -227,6 +227,11 @@ class Resolver:
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
                     score += _TYPE_WORD_BONUS
+                    if name_type == "name" and any(_inside(c, place) for c in cities):
+                        # A town with a region's status under its own name (Kyiv, Sevastopol) is
+                        # still the town's namesake after a type word: "the Kyiv region" means
+                        # the land around the town, which this unit is not (WikToR +15 within 161 km).
+                        score -= _NAMESAKE_REGION_PENALTY
                 elif curated:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".

@@ -49,6 +49,7 @@ HAMA_CITY = 170017
 HAMA_GOVERNORATE = 170015
 RAQQA_CITY = 172955
 NEWARK_OHIO = 5164466
+KYIV_CITY_REGION = 703447  # the city of Kyiv as an admin-1 unit of its own
 
 
 def _one(geoparser, text, surface, occurrence=0):
@@ -560,6 +561,16 @@ def test_a_word_of_a_longer_name_is_no_mention_but_says_where_the_text_is(geopar
     mentions = geoparser.geoparse(text)
     assert [m.text for m in mentions] == ["Newark"]
     assert mentions[0].place.geonameid == NEWARK_OHIO, _describe(mentions[0])
+
+
+def test_a_region_word_after_a_city_with_a_region_s_status_is_not_that_unit(geoparser):
+    """Kyiv is both a city and an admin-1 unit of its own, inside Kyiv Oblast: "the Kyiv region"
+    means the land around the city, so not the unit that is the city itself."""
+    m = _one(geoparser, "Air defences were active over the Kyiv region overnight.", "Kyiv")
+    assert m.place.geonameid != KYIV_CITY_REGION, _describe(m)
+    assert abs(m.place.lat - 50.45) < 0.5 and abs(m.place.lon - 30.52) < 0.5, _describe(m)
+    m = _one(geoparser, "Shelling hit the Donetsk region overnight.", "Donetsk")
+    assert m.place.geonameid == DONETSK_OBLAST, _describe(m)
 
 
 def test_kherson_city_type_word_means_the_city(geoparser):
