@@ -42,6 +42,10 @@ _COMPASS = re.compile(r"[NS]\.[EW]\.")
 # A party's initials before a state: "D-Pa.", "R-W. Va.", "DFL-Minn." (but not "X-Men-Pa.").
 _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
+# What is said only of a river or a sea: "the left bank of the Dnipro", "the mouth of the
+# Danube", "crossed the Dnipro" (a town of the same name, however big, has no banks).
+_WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of|crossed|crossing)[ \t]+the[ \t]+\Z",
+                           re.IGNORECASE)
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
 # A title and one to three more capitalised words before a name: the name ends someone's
 # ("President Xi Jinping", "Foreign Minister Wang Yi", "Gen. Abdel Fattah al-Burhan").
@@ -217,6 +221,8 @@ class Recognizer:
                 described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
                 if described:
                     _add_type(described.group(1).lower(), ev)  # "Hamilton is a city in", "Dachne, a village in"
+            if prev_word == "the" and _WATER_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
+                ev.add("type:feature")  # "the left bank of the Dnipro", "crossed the Danube"
             if prev_word.lower() == "the" and "type" not in ev and not (
                     next_word.islower() and (low_next in lexicon.OFFICE_NOUNS or low_next in lexicon.RESIDENT_NOUNS)):
                 ev.add("definite")  # "crossed the Dnipro": a river or sea, where the name is one; not "the Dnipro mayor"

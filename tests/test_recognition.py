@@ -163,6 +163,9 @@ FOUND = [
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
     ("Cholera spread along the Nile after the floods.", "Nile", 0, None, "river"),
     ("Officials in Toyota said the car plant would reopen.", "Toyota", 0, "JP", "city"),
+    # English spellings of Ukrainian towns that the packaged data lacks
+    ("Russian troops advanced from Belarus past Chernobyl in 2022.", "Chernobyl", 0, "UA", "city"),
+    ("The Vinnitsa region was hit by drones overnight.", "Vinnitsa", 0, "UA", None),
     ("Officials in Dodge City said the road was closed.", "Dodge City", 0, "US", "city"),
 ]
 

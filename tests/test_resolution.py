@@ -177,9 +177,28 @@ def test_a_sea_outweighs_the_region_named_after_it_unless_the_text_says_region(g
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
+# A wire-style war report written for these tests: many Ukrainian towns, one river.
+UKRAINE_REPORT = (
+    "Ukraine marks anniversary of Bucha killings\n"
+    "KYIV — Hundreds gathered in Bucha and Irpin on Monday to remember the civilians killed in 2022, "
+    "when Russian troops advanced from Belarus past Chernobyl toward Hostomel airport.\n"
+    "Kharkiv Mayor Ihor Terekhov said a strike hit a printing house, the Kyiv Independent reported. "
+    "In Mariupol, the ruins of the Drama Theatre and the Azovstal steel plant have been cleared by "
+    "the occupiers.\n"
+    "Ukrainian sea drones again targeted the Black Sea Fleet near Sevastopol and the Kerch Bridge, "
+    "which links Crimea to Russia's Krasnodar Krai. Snake Island, retaken in 2022, lies off the "
+    "Danube delta.\n"
+    "Since the Kakhovka dam was destroyed, Nova Kakhovka and the left bank of the Dnipro have been "
+    "shelled daily, officials in Kherson said. Victory Day parades on Red Square in Moscow were "
+    "scaled back."
+)
+
+
 @pytest.mark.parametrize("text,kind", [
     ("Ukrainian marines crossed the Dnipro near Krynky.", "river"),
     ("Russian troops withdrew to the left bank of the Dnipro, abandoning the city.", "river"),
+    # in a long report full of Ukrainian towns, which lend the city support: a bank is still a river's
+    (UKRAINE_REPORT, "river"),
     ("The Dnipro mayor said the city had no power.", "city"),
     ("Missiles struck Dnipro on Friday, killing five.", "city"),
 ])
