@@ -41,11 +41,11 @@ _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
 _COMPASS = re.compile(r"[NS]\.[EW]\.")
 # A party's initials before a state: "D-Pa.", "R-W. Va.", "DFL-Minn." (but not "X-Men-Pa.").
 _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
-# A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 # What is said only of a river or a sea: "the left bank of the Dnipro", "the mouth of the
 # Danube", "crossed the Dnipro" (a town of the same name, however big, has no banks).
 _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of|crossed|crossing)[ \t]+the[ \t]+\Z",
                            re.IGNORECASE)
+# A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
 # A title and one to three more capitalised words before a name: the name ends someone's
 # ("President Xi Jinping", "Foreign Minister Wang Yi", "Gen. Abdel Fattah al-Burhan").
@@ -416,8 +416,9 @@ def _share_list_type(text: str, spans: list[Span], listed: list[tuple[int, int]]
                 break
             j += step
             span = spans[j]
-            if span.key not in common_words or not (_CAPITALISED_BEFORE.search(text, max(0, span.start - 40), span.start)
-                                                    or _CAPITALISED_AFTER.match(text, span.end)):
+            if span.key not in common_words or not (
+                    _CAPITALISED_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)
+                    or _CAPITALISED_AFTER.match(text, span.end)):
                 span.evidence.update(("type", "type:region"))
 
 
@@ -497,6 +498,7 @@ def _prominent(span: Span, regions: bool = True, population: int = _PROMINENT_PO
     return False
 
 
+# A model year before a car's make: "a 1992 Toyota Corolla".
 _MODEL_YEAR = re.compile(r"(?:19|20)\d\d[ \t]+\Z")
 
 
