@@ -583,8 +583,8 @@ def test_a_word_of_a_longer_name_is_no_mention_but_says_where_the_text_is(geopar
 
 
 def test_a_region_word_after_a_city_with_a_region_s_status_is_not_that_unit(geoparser):
-    """Kyiv is both a city and an admin-1 unit of its own, inside Kyiv Oblast: "the Kyiv region"
-    means the land around the city, so not the unit that is the city itself."""
+    """Kyiv is both a city and an admin-1 unit of its own, surrounded by Kyiv Oblast: "the Kyiv
+    region" means the land around the city, so not the unit that is the city itself."""
     m = _one(geoparser, "Air defences were active over the Kyiv region overnight.", "Kyiv")
     assert m.place.geonameid != KYIV_CITY_REGION, _describe(m)
     assert abs(m.place.lat - 50.45) < 0.5 and abs(m.place.lon - 30.52) < 0.5, _describe(m)
