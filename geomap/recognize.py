@@ -30,7 +30,7 @@ _COMMA_GAP = re.compile(r",[ \t]*")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
-    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"  # the region or country
+    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+(?:(?:of|and|the)[ \t]+){0,2}[A-Z][\w.]*){0,3})?"  # the region or country
     r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
     r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
     r"(?:-{2,3}|[—–\x96\x97]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
@@ -63,6 +63,8 @@ _DESCRIBED_AS = re.compile(
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
+# A dateline's country may be long: "GOMA, Democratic Republic of the Congo —".
+_DATELINE_REACH = 80
 # Places a reader knows on sight: a capitalised mention of one needs no further evidence.
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
@@ -397,7 +399,7 @@ def _dateline(text: str, span: Span) -> bool:
     ("CHARLESTON, W.Va. --") or before an agency ("Kyiv, Ukraine (Reuters) -")."""
     if span.entries[0][1] == "code":
         return False
-    tail = _DATELINE_TAIL.match(text, span.end, span.end + _LOOKAHEAD)
+    tail = _DATELINE_TAIL.match(text, span.end, span.end + _DATELINE_REACH)
     return tail is not None and (tail.group("agency") is not None or span.surface.isupper())
 
 

@@ -95,6 +95,9 @@ FOUND = [
     ("ODESA — A drone struck the port before dawn, the navy said.", "ODESA", 0, "UA", "city"),
     ("Storm clears. LANCASTER, Pa. -- Crews cleared the highway after the storm.", "LANCASTER", 0, "US", "city"),
     ("Lancaster, Pa. (AP) — Crews cleared the highway after the storm.", "Lancaster", 0, "US", "city"),
+    # a dateline's country may run to several words joined by "of", "and", "the"
+    ("GOMA, Democratic Republic of the Congo — Rebels seized a town west of the city.", "GOMA", 0, "CD", "city"),
+    ("SARAJEVO, Bosnia and Herzegovina — Talks resumed on Monday.", "SARAJEVO", 0, "BA", "city"),
     # a name that is also a surname, where someone lives or serves
     ("A Lancaster man was charged with arson on Friday.", "Lancaster", 0, "US", None),
     ("Richmond police said the road reopened after the crash.", "Richmond", 0, "US", None),
