@@ -25,6 +25,7 @@ import ahocorasick
 
 from gazetteer.model import KINDS, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
+from gazetteer.spellings import ARABIC_NAMED, arabic_spellings
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -78,7 +79,7 @@ def code_stamp() -> str:
     """Hash of everything that shapes a build besides the source data itself."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(str(FORMAT).encode())
-    shaping = [here / "build.py", here / "model.py", here / "normalize.py", *here.glob("sources/*.py"), CURATED_PATH]
+    shaping = [here / "build.py", here / "model.py", here / "normalize.py", here / "spellings.py", *here.glob("sources/*.py"), CURATED_PATH]
     for path in sorted(shaping):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:16]
@@ -134,6 +135,7 @@ def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_popula
         _merge(by_key, rec)
     say(f"read {len(by_key):,} places")
     _name_regions_after_their_towns(by_key.values())
+    _add_arabic_spellings(by_key.values())
     prefs = _apply_curated(by_key, say)
 
     # Per-process names, so two builds into one directory never write the same file.
@@ -178,6 +180,7 @@ def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
     else:  # the same place from two sources: keep the first's fields, pool the names
         old.names.extend([rec.name, *rec.names])
         old.curated_names.extend(rec.curated_names)
+        old.spellings.extend(rec.spellings)
         old.codes.extend(rec.codes)
         old.demonyms.extend(rec.demonyms)
         old.neighbours.extend(rec.neighbours)
@@ -212,6 +215,21 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
             rec.names.extend((town.name, f"{town.name} {_ADJECTIVAL_REGION_KINDS[words[1]]}"))
 
 
+def _add_arabic_spellings(records: Iterable[PlaceRecord]) -> None:
+    """Give places in Arabic-speaking countries the spellings English news uses ("Jisr
+    al-Shughur" for "Jisr ash Shughūr"), except where one is another place's own name.
+    Only regions and towns news writes about get one-word spellings ("Qaim" for "Al Qā’im",
+    "Shabwa"): for villages and districts such a word is mostly a person's name or a word
+    ("Al Hussein", "Al Ittiḩād", "Mā‘īn")."""
+    records = list(records)
+    main_keys = {name_key(rec.name) for rec in records}
+    for rec in records:
+        if rec.country_code in ARABIC_NAMED and rec.kind in ("city", "admin1", "admin2"):
+            notable = rec.kind == "admin1" or (rec.kind == "city" and rec.population >= _MIN_POPULATION_FOR_ALTERNATES)
+            rec.spellings.extend(s for s in arabic_spellings(rec.name, without_article=notable)
+                                 if name_key(s) not in main_keys and (notable or " " in s))
+
+
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:
     """Add curated places, aliases and demonyms; return preferences as name key -> place key."""
     by_gid = {rec.geonameid: rec for rec in by_key.values() if rec.geonameid}
@@ -228,6 +246,7 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
             if old is not None:  # curated wins on the point and kind, keeps the rest of the source's record
                 rec.names.extend([old.name, *old.names])
                 rec.curated_names.extend(old.curated_names)
+                rec.spellings.extend(old.spellings)
                 rec.codes.extend(old.codes)
                 rec.demonyms.extend(old.demonyms)
                 rec.neighbours.extend(old.neighbours)
@@ -294,7 +313,7 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
         alternates = rec.names if rec.kind != "city" or rec.population >= _MIN_POPULATION_FOR_ALTERNATES else ()
         if rec.kind == "country":
             alternates = [name for name in alternates if name_key(name) not in town_names]
-        for name in [rec.name, *rec.curated_names, *alternates]:
+        for name in [rec.name, *rec.curated_names, *rec.spellings, *alternates]:
             key = name_key(name)
             if key not in seen and matchable(name):
                 seen.add(key)

@@ -46,6 +46,8 @@ class PlaceRecord:
     names: list[str] = field(default_factory=list)
     # Names the curated table adds: matchable whatever the place's size ("Stepanakert").
     curated_names: list[str] = field(default_factory=list)
+    # Other romanisations of the main name, matchable whatever the place's size ("Tal Afar").
+    spellings: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # matched case-sensitively only ("UK", "U.S.")
     demonyms: list[str] = field(default_factory=list)  # "Ukrainian": recorded as its own kind
     neighbours: list[str] = field(default_factory=list)  # a country's: the ISO codes of those it borders

@@ -87,7 +87,8 @@ regiment battalion brigade corps legion force""".split())
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
 # ever a mention of the place.
-ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia")
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
+                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber cherokee cossack igbo navajo sami sioux""".split())

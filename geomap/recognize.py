@@ -27,6 +27,8 @@ _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
 _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
+# The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
+_ARTICLES = ("al-", "el-")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
@@ -148,7 +150,7 @@ class Recognizer:
         for end, length in self.automaton.iter(folded):
             # The key " name " ends at padded index ``end``; padded index i is text index i - 1.
             start = end - length + 1
-            if text[start].isupper():
+            if text[start].isupper() or (text.startswith(_ARTICLES, start) and text[start + 3:start + 4].isupper()):
                 found.append((start, end - 1, None))
         if self.code_automaton is not None:
             found.extend(_code_matches(self.code_automaton, text))

@@ -170,6 +170,18 @@ FOUND = [
     ("Russian troops advanced from Belarus past Chernobyl in 2022.", "Chernobyl", 0, "UA", "city"),
     ("The Vinnitsa region was hit by drones overnight.", "Vinnitsa", 0, "UA", None),
     ("Officials in Dodge City said the road was closed.", "Dodge City", 0, "US", "city"),
+    # Arabic names as English news spells them, not as GeoNames romanises them ("Jisr ash Shughūr",
+    # "Tall ‘Afar", "Ma‘arrat an Nu‘mān", "Al Qā’im", "Shabwah", "Ad Daqahlīyah")
+    ("Rebels captured Jisr al-Shughur and Maarrat al-Numan in Idlib province.", "Jisr al-Shughur", 0, "SY", "city"),
+    ("Rebels captured Jisr al-Shughur and Maarrat al-Numan in Idlib province.", "Maarrat al-Numan", 0, "SY",
+     "city"),
+    ("Fighting continued in Tal Afar and Qaim on Sunday.", "Tal Afar", 0, "IQ", "city"),
+    ("Fighting continued in Tal Afar and Qaim on Sunday.", "Qaim", 0, "IQ", "city"),
+    ("Fighting spread to Shabwa, the government said.", "Shabwa", 0, "YE", "admin1"),
+    ("The governor of Daqahliya said schools would close.", "Daqahliya", 0, "EG", "admin1"),
+    # the article lower-cased opens the name
+    ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
+    ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
 ]
 
 
@@ -217,6 +229,10 @@ def test_inner_parts_of_longer_names_are_not_separate_mentions(geoparser):
 # Not found: (text, surface, occurrence) — no mention may overlap that occurrence.
 
 NOT_FOUND = [
+    # the Arabic article opens people's and groups' names too
+    ("Fighters of al-Shabab attacked the base near Mogadishu.", "Shabab", 0),
+    ("Al-Shabaab fighters attacked the base near Mogadishu.", "Shabaab", 0),
+    ("Bashar al-Assad fled to Moscow.", "al-Assad", 0),
     # multi-word names need capitalised words
     ("Many people in new york were unaware of the strike.", "new york", 0),
     # lower-case codes never match; "us" is a pronoun

@@ -1,0 +1,60 @@
+"""English news spellings of Arabic place names that GeoNames writes another way.
+
+GeoNames romanises Arabic names letter for letter: "Jisr ash Shughūr", "Tall ‘Afar",
+"Al Qardāḩah", "Ma‘arrat an Nu‘mān". English news writes the article as spelled, not as
+spoken ("Jisr al-Shughur"), drops the marks for ayn and hamza ("Maarrat"), writes "Tal"
+for "Tall" and "Ain" for "‘Ayn", and often leaves out the article and the final h
+("Qardaha", "Qaim"). The packages keep alternate names only for towns of 5,000 or more,
+so most such towns are reachable under their GeoNames spelling alone.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+from gazetteer.normalize import name_key
+
+# Countries where Arabic names are romanised this way (the Arab League's members).
+ARABIC_NAMED = frozenset("AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split())
+
+# Marks for ayn and hamza, written or left out: "Ma‘arrat", "Qā’im", "Ta'izz".
+_APOSTROPHES = re.compile("[‘’'ʻʼʿʾ`´]")
+# The article before a "sun letter" takes that letter's sound: "ash Shughur", "an Nu‘mān".
+_SUN_ARTICLES = {"at": "t", "ath": "th", "ad": "d", "adh": "dh", "ar": "r", "az": "z", "as": "s", "ash": "sh",
+                 "an": "n"}
+_ARTICLES = frozenset(("al", "el", *_SUN_ARTICLES))
+_FIRST_WORDS = {"tall": ("tal", "tell"), "ayn": ("ain", "ein")}
+_MIN_WITHOUT_ARTICLE = 4  # "Al Qā’im" is "Qaim"; shorter words alone are mostly other words
+_MIN_FOR_FINAL_H = 5  # "Qardāḩah" is "Qardaha"; not "Abah"
+_MAX_SPELLINGS = 12
+
+
+def arabic_spellings(name: str, *, without_article: bool = False) -> list[str]:
+    """The other spellings English news may use for ``name`` ("Jisr al Shughur"), at most
+    a dozen; with ``without_article``, also those that leave out the article of a one-word
+    name ("Qaim"). Empty when it has none."""
+    words = name_key(_APOSTROPHES.sub("", name)).split()
+    if not words:
+        return []
+    options = [_word_options(words, i) for i in range(len(words))]
+    found = {" ".join(w for w in combo if w) for combo in itertools.product(*options)}
+    if without_article and len(words) == 2 and _is_article(words[0], words[1]) and len(words[1]) >= _MIN_WITHOUT_ARTICLE:
+        found.update(" ".join(w for w in combo[1:] if w) for combo in itertools.product(*options))
+    found.discard(name_key(name))
+    return [" ".join(w if w in _ARTICLES else w.capitalize() for w in s.split()) for s in sorted(found)[:_MAX_SPELLINGS]]
+
+
+def _is_article(word: str, after: str) -> bool:
+    return word in ("al", "el") or (word in _SUN_ARTICLES and after.startswith(_SUN_ARTICLES[word]))
+
+
+def _word_options(words: list[str], i: int) -> tuple[str, ...]:
+    word = words[i]
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word in _SUN_ARTICLES and _is_article(word, after):
+        return word, "al"
+    if i == 0 and len(words) > 1 and word in _FIRST_WORDS:
+        return (word, *_FIRST_WORDS[word])
+    if i == len(words) - 1 and len(word) >= _MIN_FOR_FINAL_H and word.endswith("ah"):
+        return word, word[:-1]
+    return (word,)

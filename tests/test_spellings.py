@@ -1,0 +1,51 @@
+"""English news spellings of Arabic place names (gazetteer.spellings) and what the build makes of them."""
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import name_key
+from gazetteer.spellings import arabic_spellings
+
+
+@pytest.mark.parametrize("name, spelling", [
+    ("Jisr ash Shughūr", "Jisr al Shughur"),  # the article as written, not as spoken
+    ("Ma‘arrat an Nu‘mān", "Maarrat al Numan"),  # no marks for ayn and hamza
+    ("Tall ‘Afar", "Tal Afar"),
+    ("Tall Tamr", "Tell Tamr"),
+    ("‘Ayn ‘Īsá", "Ain Isa"),
+    ("Shabwah", "Shabwa"),  # no final h
+])
+def test_spellings_news_uses(name, spelling):
+    assert spelling in arabic_spellings(name)
+
+
+def test_without_the_article_only_when_asked():
+    assert "Qaim" not in arabic_spellings("Al Qā’im")
+    assert "Qaim" in arabic_spellings("Al Qā’im", without_article=True)
+    assert "Raqqa" in arabic_spellings("Ar Raqqah", without_article=True)
+    # "as" before another letter is no article: nothing to leave out
+    assert arabic_spellings("As Bayt", without_article=True) == []
+
+
+@pytest.mark.parametrize("name", ["Cairo", "Aleppo", "Beirut", "Al Bab"])
+def test_names_without_another_spelling(name):
+    assert arabic_spellings(name, without_article=True) == []
+
+
+def test_never_the_name_itself_and_at_most_a_dozen():
+    for name in ["Ar Raqqah", "Tall ‘Afar", "Jisr ash Shughūr", "‘Ayn at Tall ash Sharqīyah"]:
+        spellings = arabic_spellings(name, without_article=True)
+        assert name_key(name) not in map(name_key, spellings)
+        assert len(spellings) <= 12
+
+
+def test_the_build_gives_towns_their_news_spellings(gazetteer):
+    [(tal_afar, name_type)] = [(p, t) for p, t in gazetteer.entries("tal afar") if p.country_code == "IQ"]
+    assert (tal_afar.name, tal_afar.kind, name_type) == ("Tall ‘Afar", "city", "alt")
+    assert any(p.name == "Jisr ash Shughūr" for p, _ in gazetteer.entries("jisr al shughur"))
+
+
+def test_the_build_names_no_village_without_its_article(gazetteer):
+    # Al Hussein, a Yemeni district, and Al Ittiḩād, a Palestinian village: a person and a word.
+    assert not any(p.country_code in ("YE", "PS") for p, _ in gazetteer.entries("hussein"))
+    assert not any(p.country_code == "PS" for p, _ in gazetteer.entries("ittihad"))
