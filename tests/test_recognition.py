@@ -179,6 +179,14 @@ FOUND = [
     ("Fighting continued in Tal Afar and Qaim on Sunday.", "Qaim", 0, "IQ", "city"),
     ("Fighting spread to Shabwa, the government said.", "Shabwa", 0, "YE", "admin1"),
     ("The governor of Daqahliya said schools would close.", "Daqahliya", 0, "EG", "admin1"),
+    # regions by the names English news uses, where the packaged data has only a transliteration
+    ("Gunmen attacked a synagogue in Dagestan and police posts in Ingushetia.", "Dagestan", 0, "RU", "admin1"),
+    ("Drones hit an airfield in North Ossetia on Sunday.", "North Ossetia", 0, "RU", "admin1"),
+    ("Troops moved into Lower Shabelle after the raid.", "Lower Shabelle", 0, "SO", "admin1"),
+    ("Fighting flared in Taiz province on Monday.", "Taiz", 0, "YE", "admin1"),
+    ("Houthi forces shelled Taiz on Monday.", "Taiz", 0, "YE", "city"),
+    ("Forces backed by the Emirates battled militants in Puntland.", "Puntland", 0, "SO", "region"),
+    ("Israeli strikes hit Nabatieh overnight, rescuers said.", "Nabatieh", 0, "LB", "city"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
