@@ -25,7 +25,7 @@ import ahocorasick
 
 from gazetteer.model import KINDS, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import ARABIC_NAMED, arabic_spellings
+from gazetteer.spellings import ARABIC_NAMED, arabic_spellings, hebrew_spellings
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -135,7 +135,7 @@ def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_popula
         _merge(by_key, rec)
     say(f"read {len(by_key):,} places")
     _name_regions_after_their_towns(by_key.values())
-    _add_arabic_spellings(by_key.values())
+    _add_news_spellings(by_key.values())
     prefs = _apply_curated(by_key, say)
 
     # Per-process names, so two builds into one directory never write the same file.
@@ -215,19 +215,26 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
             rec.names.extend((town.name, f"{town.name} {_ADJECTIVAL_REGION_KINDS[words[1]]}"))
 
 
-def _add_arabic_spellings(records: Iterable[PlaceRecord]) -> None:
-    """Give places in Arabic-speaking countries the spellings English news uses ("Jisr
-    al-Shughur" for "Jisr ash Shughūr"), except where one is another place's own name.
+def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
+    """Give places in Arabic-speaking countries and Israel the spellings English news uses
+    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), except where
+    one is another place's own name.
     Only regions and towns news writes about get one-word spellings ("Qaim" for "Al Qā’im",
     "Shabwa"): for villages and districts such a word is mostly a person's name or a word
     ("Al Hussein", "Al Ittiḩād", "Mā‘īn")."""
     records = list(records)
     main_keys = {name_key(rec.name) for rec in records}
     for rec in records:
-        if rec.country_code in ARABIC_NAMED and rec.kind in ("city", "admin1", "admin2"):
-            notable = rec.kind == "admin1" or (rec.kind == "city" and rec.population >= _MIN_POPULATION_FOR_ALTERNATES)
-            rec.spellings.extend(s for s in arabic_spellings(rec.name, without_article=notable)
-                                 if name_key(s) not in main_keys and (notable or " " in s))
+        if rec.kind not in ("city", "admin1", "admin2"):
+            continue
+        notable = rec.kind == "admin1" or (rec.kind == "city" and rec.population >= _MIN_POPULATION_FOR_ALTERNATES)
+        if rec.country_code in ARABIC_NAMED:
+            spellings = arabic_spellings(rec.name, without_article=notable)
+        elif rec.country_code == "IL":
+            spellings = hebrew_spellings(rec.name)
+        else:
+            continue
+        rec.spellings.extend(s for s in spellings if name_key(s) not in main_keys and (notable or " " in s))
 
 
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:

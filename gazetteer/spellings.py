@@ -1,11 +1,12 @@
-"""English news spellings of Arabic place names that GeoNames writes another way.
+"""English news spellings of Arabic and Hebrew place names that GeoNames writes another way.
 
 GeoNames romanises Arabic names letter for letter: "Jisr ash Shughūr", "Tall ‘Afar",
 "Al Qardāḩah", "Ma‘arrat an Nu‘mān". English news writes the article as spelled, not as
 spoken ("Jisr al-Shughur"), drops the marks for ayn and hamza ("Maarrat"), writes "Tal"
 for "Tall" and "Ain" for "‘Ayn", and often leaves out the article and the final h
 ("Qardaha", "Qaim"). The packages keep alternate names only for towns of 5,000 or more,
-so most such towns are reachable under their GeoNames spelling alone.
+so most such towns are reachable under their GeoNames spelling alone. Hebrew names have
+the same marks ("Kfar ‘Azza") and their own romanisation ("Qiryat" for "Kiryat").
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ _SUN_ARTICLES = {"at": "t", "ath": "th", "ad": "d", "adh": "dh", "ar": "r", "az"
                  "an": "n"}
 _ARTICLES = frozenset(("al", "el", *_SUN_ARTICLES))
 _FIRST_WORDS = {"tall": ("tal", "tell"), "ayn": ("ain", "ein")}
+_HEBREW_FIRST_WORDS = {"qiryat": ("kiryat",), "kefar": ("kfar",)}
 _MIN_WITHOUT_ARTICLE = 4  # "Al Qā’im" is "Qaim"; shorter words alone are mostly other words
 _MIN_FOR_FINAL_H = 5  # "Qardāḩah" is "Qardaha"; not "Abah"
 _MAX_SPELLINGS = 12
@@ -42,6 +44,17 @@ def arabic_spellings(name: str, *, without_article: bool = False) -> list[str]:
         found.update(" ".join(w for w in combo[1:] if w) for combo in itertools.product(*options))
     found.discard(name_key(name))
     return [" ".join(w if w in _ARTICLES else w.capitalize() for w in s.split()) for s in sorted(found)[:_MAX_SPELLINGS]]
+
+
+def hebrew_spellings(name: str) -> list[str]:
+    """The same for Hebrew names romanised the GeoNames way: no marks for ayin and aleph
+    ("Kfar ‘Azza" is "Kfar Azza", "Netiv Ha‘Asara" "Netiv HaAsara"), and "Kiryat" and "Kfar"
+    as news writes them for "Qiryat" and "Kefar"."""
+    words = name_key(_APOSTROPHES.sub("", name)).split()
+    options = [(w, *_HEBREW_FIRST_WORDS.get(w, ())) if i == 0 else (w,) for i, w in enumerate(words)]
+    found = {" ".join(combo) for combo in itertools.product(*options)}
+    found.discard(name_key(name))
+    return [" ".join(w.capitalize() for w in s.split()) for s in sorted(found)]
 
 
 def _is_article(word: str, after: str) -> bool:

@@ -187,6 +187,7 @@ FOUND = [
     ("Houthi forces shelled Taiz on Monday.", "Taiz", 0, "YE", "city"),
     ("Forces backed by the Emirates battled militants in Puntland.", "Puntland", 0, "SO", "region"),
     ("Israeli strikes hit Nabatieh overnight, rescuers said.", "Nabatieh", 0, "LB", "city"),
+    ("Gunmen attacked Kfar Azza on October 7, the army said.", "Kfar Azza", 0, "IL", "city"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),

@@ -1,10 +1,10 @@
-"""English news spellings of Arabic place names (gazetteer.spellings) and what the build makes of them."""
+"""English news spellings of Arabic and Hebrew place names (gazetteer.spellings) and what the build makes of them."""
 from __future__ import annotations
 
 import pytest
 
 from gazetteer import name_key
-from gazetteer.spellings import arabic_spellings
+from gazetteer.spellings import arabic_spellings, hebrew_spellings
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -39,10 +39,25 @@ def test_never_the_name_itself_and_at_most_a_dozen():
         assert len(spellings) <= 12
 
 
+@pytest.mark.parametrize("name, spelling", [
+    ("Kfar ‘Azza", "Kfar Azza"),
+    ("Netiv Ha‘Asara", "Netiv Haasara"),
+    ("Qiryat Ye‘arim", "Kiryat Yearim"),
+    ("Kefar Sava", "Kfar Sava"),
+])
+def test_hebrew_spellings_news_uses(name, spelling):
+    assert spelling in hebrew_spellings(name)
+
+
+def test_hebrew_names_without_another_spelling():
+    assert hebrew_spellings("Sderot") == [] and hebrew_spellings("Tel Aviv") == []
+
+
 def test_the_build_gives_towns_their_news_spellings(gazetteer):
     [(tal_afar, name_type)] = [(p, t) for p, t in gazetteer.entries("tal afar") if p.country_code == "IQ"]
     assert (tal_afar.name, tal_afar.kind, name_type) == ("Tall ‘Afar", "city", "alt")
     assert any(p.name == "Jisr ash Shughūr" for p, _ in gazetteer.entries("jisr al shughur"))
+    assert any(p.name == "Kfar ‘Azza" for p, _ in gazetteer.entries("kfar azza"))
 
 
 def test_the_build_names_no_village_without_its_article(gazetteer):
