@@ -188,6 +188,13 @@ FOUND = [
     ("Forces backed by the Emirates battled militants in Puntland.", "Puntland", 0, "SO", "region"),
     ("Israeli strikes hit Nabatieh overnight, rescuers said.", "Nabatieh", 0, "LB", "city"),
     ("Gunmen attacked Kfar Azza on October 7, the army said.", "Kfar Azza", 0, "IL", "city"),
+    # valleys, corridors, spits and breakaway regions of today's conflicts
+    ("Settlers expanded outposts in the Jordan Valley.", "Jordan Valley", 0, None, "region"),
+    ("Hezbollah positions in the Bekaa Valley were hit.", "Bekaa Valley", 0, "LB", "admin1"),
+    ("NATO planners worry about the Suwalki Gap.", "Suwalki Gap", 0, "PL", "region"),
+    ("Fighting spread to the Nuba Mountains.", "Nuba Mountains", 0, "SD", "region"),
+    ("Troops entered the Swat Valley.", "Swat Valley", 0, "PK", "region"),
+    ("Separatists in Ambazonia attacked a school.", "Ambazonia", 0, "CM", "region"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
