@@ -27,6 +27,9 @@ from geomap.recognize import LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 _KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 7.5, "sea": 7.5, "strait": 7.5, "river": 6.5,
                "admin1": 1.5, "admin2": -0.5, "city": 0.0}
 _CAPITAL_BONUS = 1.0
+_CAPITAL_CODES = frozenset(("PPLC", "PPLG"))  # a capital, or a seat of government (La Paz, The Hague)
+# A town with a third of the people of the same-named region it is not inside gave it its name.
+_OUTGROWN_SHARE = 3
 _ALTERNATE_NAME_PENALTY = 1.5
 _PREFERENCE_BONUS = 3.0
 # Analysts' corrections of a name, as evidence: strong, but only where the text backs the
@@ -216,7 +219,7 @@ class Resolver:
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]
-            if place.feature_code == "PPLC":
+            if place.feature_code in _CAPITAL_CODES:
                 score += _CAPITAL_BONUS
             if name_type == "alt":
                 score -= _ALTERNATE_NAME_PENALTY
@@ -236,7 +239,7 @@ class Resolver:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
-                elif any(_inside(c, place) for c in cities) or (
+                elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or (
                         name_type == "alt" and _inside_or_none(other_named.get(name_key(place.name)), place)):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
@@ -620,6 +623,15 @@ def _sense_key(span: Span) -> str:
     if span.entries and span.entries[0][1] == "code":
         return "place:%d" % span.entries[0][0].id
     return span.key
+
+
+def _outgrew(city: Place, region: Place) -> bool:
+    """Whether ``city`` is a unit of its own beside the region named after it ("Maputo",
+    "Buenos Aires", "Ulaanbaatar"): a town of the same country holding at least a third as
+    many people. Not "Delaware", Ohio, beside the state, nor Washington, D.C., beside
+    Washington State."""
+    return region.kind == "admin1" and city.country_code == region.country_code and (
+        city.population * _OUTGROWN_SHARE >= region.population)
 
 
 def _inside_or_none(city: Place | None, region: Place) -> bool:

@@ -38,6 +38,10 @@ JENIN_WEST_BANK = 283506
 PALMYRA_SYRIA = 163808
 UMAN_UA = 690688
 CONGO_BRAZZAVILLE = 2260494
+MAPUTO_CITY = 1040652
+BUENOS_AIRES_CITY = 3435910
+BUENOS_AIRES_PROVINCE = 3435907
+DELAWARE_STATE = 4142224
 BAKHMUT = 713174
 SAMAR_UA = 699445
 CHENNAI = 1264527
@@ -128,6 +132,14 @@ TRAPS = [
     ("Islamic State fighters destroyed temples in Palmyra.", "Palmyra", PALMYRA_SYRIA, "city", 1),
     # a town's own name, not a country's foreign name for itself ("Uman" is Oman in Arabic)
     ("A missile hit an apartment block in Uman, killing 23.", "Uman", UMAN_UA, "city", 1),
+    # a capital that is a unit of its own beside the province named after it is what its name means
+    ("Officials in Maputo said the talks would resume on Monday.", "Maputo", MAPUTO_CITY, "city", 1),
+    ("Officials in Buenos Aires said the talks would resume on Monday.", "Buenos Aires", BUENOS_AIRES_CITY,
+     "city", 1),
+    ("Floods hit towns across Buenos Aires province on Monday.", "Buenos Aires", BUENOS_AIRES_PROVINCE,
+     "admin1", 3),
+    # but not a smaller town beside a state: Delaware, Ohio, has 40,000 people
+    ("Voters in Delaware and Maryland lined up on Tuesday.", "Delaware", DELAWARE_STATE, "admin1", 3),
     # regions, seas and straits at their precision
     ("Russia annexed Crimea in 2014 and backed separatists in Donbas.", "Crimea", CRIMEA, "admin1", 3),
     ("Russian warships in the Black Sea fired missiles at Odesa.", "Black Sea", BLACK_SEA, "sea", 5),
