@@ -55,6 +55,10 @@ Sanaa YE|Aden YE|Marib YE|Taiz YE|Hodeidah YE|Saada YE|Mukalla YE|Hajjah YE|Ibb 
 Tripoli LY|Benghazi LY|Sirte LY|Misrata LY|Derna LY
 Khartoum SD|Omdurman SD|El Fasher SD|Nyala SD|Juba SS|Mogadishu SO|Kismayo SO|Mekelle ET|Gondar ET
 Goma CD|Bunia CD|Bukavu CD|Bamako ML|Timbuktu ML|Kidal ML|Niamey NE|Ouagadougou BF|Maiduguri NG
+Dagestan RU|Ingushetia RU|North Ossetia RU|Tatarstan RU|Jisr al-Shughur SY|Maarrat al-Numan SY|al-Bukamal SY
+Rojava SY|Tal Afar IQ|Qaim IQ|Salahuddin IQ|Shabwa YE|Hadramout YE|Lower Shabelle SO|Middle Shabelle SO
+Puntland SO|Somaliland SO|Jubaland SO|Kfar Azza IL|Netiv HaAsara IL|Bekaa Valley LB|Suwalki Gap PL
+Kinburn Spit UA|Nuba Mountains SD|Ambazonia CM|Casamance SN|Essequibo GY|Maputo MZ|Cabo Delgado MZ|Macomia MZ
 Kabul AF|Kandahar AF|Herat AF|Kunduz AF|Jalalabad AF|Islamabad PK|Karachi PK|Lahore PK|Muzaffarabad PK
 Srinagar IN|Dhaka BD|Yangon MM|Mandalay MM|Naypyidaw MM|Marawi PH|Cotabato PH|Jolo PH
 Kashgar CN|Urumqi CN|Lhasa CN|Taipei TW|Kinmen TW|Pyongyang KP
