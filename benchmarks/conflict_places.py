@@ -40,7 +40,7 @@ Graivoron RU|Rylsk RU|Lgov RU|Taganrog RU|Rostov-on-Don RU|Millerovo RU|Yeysk RU
 Minsk BY|Chisinau MD|Tiraspol MD|Transnistria MD
 Tbilisi GE|Tskhinvali GE|Sukhumi GE|Gori GE|Batumi GE|Yerevan AM|Kapan AM|Goris AM|Baku AZ|Stepanakert AZ
 Shusha AZ|Ganja AZ|Agdam AZ|Fizuli AZ|Kelbajar AZ
-Sarajevo BA|Srebrenica BA|Mostar BA|Pristina XK|Mitrovica XK|Vukovar HR
+Sarajevo BA|Srebrenica BA|Mostar BA|Kosovo XK|Pristina XK|Mitrovica XK|Vukovar HR
 Jerusalem IL|Tel Aviv IL|Haifa IL|Eilat IL|Metula IL|Nahariya IL|Sderot IL|Ashkelon IL|Kiryat Shmona IL
 Beersheba IL|Dimona IL|Netivot IL|Ofakim IL
 Gaza PS|Rafah PS|Khan Younis PS|Jabalia PS|Beit Hanoun PS|Bethlehem PS|Nablus PS|Jenin PS|Hebron PS

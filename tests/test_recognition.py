@@ -188,6 +188,9 @@ FOUND = [
     ("Forces backed by the Emirates battled militants in Puntland.", "Puntland", 0, "SO", "region"),
     ("Israeli strikes hit Nabatieh overnight, rescuers said.", "Nabatieh", 0, "LB", "city"),
     ("Gunmen attacked Kfar Azza on October 7, the army said.", "Kfar Azza", 0, "IL", "city"),
+    # countries countryinfo has no point for are still countries, placed from their towns
+    ("Serbia put its troops on alert after clashes in Kosovo.", "Kosovo", 0, "XK", "country"),
+    ("Ships bound for Curacao were rerouted.", "Curacao", 0, "CW", "country"),
     # valleys, corridors, spits and breakaway regions of today's conflicts
     ("Settlers expanded outposts in the Jordan Valley.", "Jordan Valley", 0, None, "region"),
     ("Hezbollah positions in the Bekaa Valley were hit.", "Bekaa Valley", 0, "LB", "admin1"),
@@ -443,6 +446,8 @@ DEMONYMS = [
     ("Americans and Britons disagree, a British diplomat said.", "British", "GB"),
     ("Palestinian officials said Israeli strikes hit Gaza.", "Palestinian", "PS"),
     ("Turkish drones were spotted over Syria.", "Turkish", "TR"),
+    # a country countryinfo has no point for, placed from its towns
+    ("Kosovar police patrolled the north.", "Kosovar", "XK"),
 ]
 
 

