@@ -42,6 +42,8 @@ MAPUTO_CITY = 1040652
 BUENOS_AIRES_CITY = 3435910
 BUENOS_AIRES_PROVINCE = 3435907
 DELAWARE_STATE = 4142224
+LA_PAZ_CITY = 3911925
+BASRA_CITY = 99532
 BAKHMUT = 713174
 SAMAR_UA = 699445
 CHENNAI = 1264527
@@ -138,6 +140,9 @@ TRAPS = [
      "city", 1),
     ("Floods hit towns across Buenos Aires province on Monday.", "Buenos Aires", BUENOS_AIRES_PROVINCE,
      "admin1", 3),
+    # a big city's news sense over a foreign region that shares its name
+    ("Officials in La Paz said the talks would resume on Monday.", "La Paz", LA_PAZ_CITY, "city", 1),
+    ("Officials in Basra said the port had reopened.", "Basra", BASRA_CITY, "city", 1),
     # but not a smaller town beside a state: Delaware, Ohio, has 40,000 people
     ("Voters in Delaware and Maryland lined up on Tuesday.", "Delaware", DELAWARE_STATE, "admin1", 3),
     # regions, seas and straits at their precision
