@@ -198,6 +198,8 @@ FOUND = [
     ("Fighting spread to the Nuba Mountains.", "Nuba Mountains", 0, "SD", "region"),
     ("Troops entered the Swat Valley.", "Swat Valley", 0, "PK", "region"),
     ("Separatists in Ambazonia attacked a school.", "Ambazonia", 0, "CM", "region"),
+    ("Turkish-backed groups shelled Ain Issa on Sunday.", "Ain Issa", 0, "SY", "city"),
+    ("Thousands of women and children remain in al-Hol camp.", "al-Hol", 0, "SY", "city"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
