@@ -44,6 +44,7 @@ BUENOS_AIRES_PROVINCE = 3435907
 DELAWARE_STATE = 4142224
 LA_PAZ_CITY = 3911925
 BASRA_CITY = 99532
+OSKIL_VILLAGE = 710514
 BAKHMUT = 713174
 SAMAR_UA = 699445
 CHENNAI = 1264527
@@ -143,6 +144,9 @@ TRAPS = [
     # a big city's news sense over a foreign region that shares its name
     ("Officials in La Paz said the talks would resume on Monday.", "La Paz", LA_PAZ_CITY, "city", 1),
     ("Officials in Basra said the port had reopened.", "Basra", BASRA_CITY, "city", 1),
+    # a river of the front beside the village at its mouth
+    ("Russian troops crossed the Oskil River north of Kupiansk.", "Oskil River", None, "river", 3),
+    ("The village of Oskil was shelled overnight.", "Oskil", OSKIL_VILLAGE, "city", 1),
     # but not a smaller town beside a state: Delaware, Ohio, has 40,000 people
     ("Voters in Delaware and Maryland lined up on Tuesday.", "Delaware", DELAWARE_STATE, "admin1", 3),
     # regions, seas and straits at their precision
