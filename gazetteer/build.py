@@ -79,7 +79,8 @@ def code_stamp() -> str:
     """Hash of everything that shapes a build besides the source data itself."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(str(FORMAT).encode())
-    shaping = [here / "build.py", here / "model.py", here / "normalize.py", here / "spellings.py", *here.glob("sources/*.py"), CURATED_PATH]
+    shaping = [here / "build.py", here / "model.py", here / "normalize.py", here / "spellings.py",
+               *here.glob("sources/*.py"), CURATED_PATH]
     for path in sorted(shaping):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:16]

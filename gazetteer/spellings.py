@@ -39,11 +39,12 @@ def arabic_spellings(name: str, *, without_article: bool = False) -> list[str]:
     if not words:
         return []
     options = [_word_options(words, i) for i in range(len(words))]
-    found = {" ".join(w for w in combo if w) for combo in itertools.product(*options)}
-    if without_article and len(words) == 2 and _is_article(words[0], words[1]) and len(words[1]) >= _MIN_WITHOUT_ARTICLE:
-        found.update(" ".join(w for w in combo[1:] if w) for combo in itertools.product(*options))
+    found = {" ".join(combo) for combo in itertools.product(*options)}
+    if without_article and len(words) == 2 and _is_article(*words) and len(words[1]) >= _MIN_WITHOUT_ARTICLE:
+        found.update(" ".join(combo[1:]) for combo in itertools.product(*options))
     found.discard(name_key(name))
-    return [" ".join(w if w in _ARTICLES else w.capitalize() for w in s.split()) for s in sorted(found)[:_MAX_SPELLINGS]]
+    return [" ".join(w if w in _ARTICLES else w.capitalize() for w in s.split())
+            for s in sorted(found)[:_MAX_SPELLINGS]]
 
 
 def hebrew_spellings(name: str) -> list[str]:
