@@ -33,7 +33,9 @@ def first_names() -> frozenset[str]:
 # theirs, not a place ("Yair Lapid" is no Israeli settlement).
 NEWS_GIVEN_NAMES = frozenset("""yair naftali benny yoav bezalel itamar gadi herzi volodymyr oleksandr oleksiy
 andriy dmytro mykhailo vitali vitaliy sergei sergey dmitry dmitri alexei alexey yevgeny ramzan valery
-recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi""".split())
+recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi
+avigdor yitzhak ehud osama khalid khaled hafez ayman hossein hussein saleh tamim faisal petro yulia kyrylo
+valerii hakan""".split())
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
 _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
+_HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
@@ -308,8 +309,11 @@ class Recognizer:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
                     ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
-            if (next_is_name and not next_is_place and " " not in span.key
-                    and span.key in self.first_names and low_next not in self.common_words):
+            # A surname may open with a word, or a place's name, before a hyphen ("Itamar
+            # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
+            hyphenated_surname = len(next_word) > 1 and _HYPHEN_THEN_CAPITAL.match(text, nxt.end()) is not None
+            if next_is_name and " " not in span.key and span.key in self.first_names and (
+                    hyphenated_surname or (not next_is_place and low_next not in self.common_words)):
                 if not _prominent(span):
                     ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
                 elif low_next in self.surnames:

@@ -199,6 +199,7 @@ FOUND = [
     ("Troops entered the Swat Valley.", "Swat Valley", 0, "PK", "region"),
     ("Separatists in Ambazonia attacked a school.", "Ambazonia", 0, "CM", "region"),
     ("Turkish-backed groups shelled Ain Issa on Sunday.", "Ain Issa", 0, "SY", "city"),
+    ("Settlers from Itamar attacked the village, residents said.", "Itamar", 0, "PS", "city"),
     ("Thousands of women and children remain in al-Hol camp.", "al-Hol", 0, "SY", "city"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
@@ -254,6 +255,8 @@ NOT_FOUND = [
     ("Fighters of al-Shabab attacked the base near Mogadishu.", "Shabab", 0),
     ("Al-Shabaab fighters attacked the base near Mogadishu.", "Shabaab", 0),
     ("Bashar al-Assad fled to Moscow.", "al-Assad", 0),
+    # a surname that opens with a word, joined by a hyphen
+    ("According to Itamar Ben-Gvir, the policy will change.", "Itamar", 0),
     # multi-word names need capitalised words
     ("Many people in new york were unaware of the strike.", "new york", 0),
     # lower-case codes never match; "us" is a pronoun
