@@ -188,6 +188,7 @@ FOUND = [
     ("Forces backed by the Emirates battled militants in Puntland.", "Puntland", 0, "SO", "region"),
     ("Israeli strikes hit Nabatieh overnight, rescuers said.", "Nabatieh", 0, "LB", "city"),
     ("Gunmen attacked Kfar Azza on October 7, the army said.", "Kfar Azza", 0, "IL", "city"),
+    ("Hamas gunmen attacked Kfar Aza, Beeri and Yad Mordechai on October 7.", "Beeri", 0, "IL", "city"),
     # countries countryinfo has no point for are still countries, placed from their towns
     ("Serbia put its troops on alert after clashes in Kosovo.", "Kosovo", 0, "XK", "country"),
     ("Ships bound for Curacao were rerouted.", "Curacao", 0, "CW", "country"),
