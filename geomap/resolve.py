@@ -27,7 +27,8 @@ from geomap.recognize import LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 _KIND_BONUS = {"country": 4.0, "continent": 4.0, "region": 7.5, "sea": 7.5, "strait": 7.5, "river": 6.5,
                "admin1": 1.5, "admin2": -0.5, "city": 0.0}
 _CAPITAL_BONUS = 1.0
-_CAPITAL_CODES = frozenset(("PPLC", "PPLG"))  # a capital, or a seat of government (La Paz, The Hague)
+# A capital, or a seat of government (La Paz, The Hague: only full GeoNames builds mark those).
+_CAPITAL_CODES = frozenset(("PPLC", "PPLG"))
 # A town with a third of the people of the same-named region it is not inside gave it its name.
 _OUTGROWN_SHARE = 3
 _ALTERNATE_NAME_PENALTY = 1.5
@@ -627,8 +628,7 @@ def _sense_key(span: Span) -> str:
 
 def _outgrew(city: Place, region: Place) -> bool:
     """Whether ``city`` is a unit of its own beside the region named after it ("Maputo",
-    "Buenos Aires", "Ulaanbaatar"): a town of the same country holding at least a third as
-    many people. Not "Delaware", Ohio, beside the state, nor Washington, D.C., beside
+    "Buenos Aires"): a town of the same country holding at least a third as many people. Not "Delaware", Ohio, beside the state, nor Washington, D.C., beside
     Washington State."""
     return region.kind == "admin1" and city.country_code == region.country_code and (
         city.population * _OUTGROWN_SHARE >= region.population)
