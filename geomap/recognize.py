@@ -311,9 +311,9 @@ class Recognizer:
                     ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
             # A surname may open with a word, or a place's name, before a hyphen ("Itamar
             # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
-            hyphenated_surname = len(next_word) > 1 and _HYPHEN_THEN_CAPITAL.match(text, nxt.end()) is not None
             if next_is_name and " " not in span.key and span.key in self.first_names and (
-                    hyphenated_surname or (not next_is_place and low_next not in self.common_words)):
+                    (not next_is_place and low_next not in self.common_words)
+                    or (len(next_word) > 1 and _HYPHEN_THEN_CAPITAL.match(text, nxt.end()) is not None)):
                 if not _prominent(span):
                     ev.add("blocked:person")  # "Chelsea Manning": a given name before a surname
                 elif low_next in self.surnames:

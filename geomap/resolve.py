@@ -628,8 +628,8 @@ def _sense_key(span: Span) -> str:
 
 def _outgrew(city: Place, region: Place) -> bool:
     """Whether ``city`` is a unit of its own beside the region named after it ("Maputo",
-    "Buenos Aires"): a town of the same country holding at least a third as many people. Not "Delaware", Ohio, beside the state, nor Washington, D.C., beside
-    Washington State."""
+    "Buenos Aires"): a town of the same country holding at least a third as many people.
+    Not "Delaware", Ohio, beside the state, nor Washington, D.C., beside Washington State."""
     return region.kind == "admin1" and city.country_code == region.country_code and (
         city.population * _OUTGROWN_SHARE >= region.population)
 
