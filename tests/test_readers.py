@@ -374,7 +374,9 @@ def test_bad_files_give_read_errors_and_the_batch_goes_on(tmp_path):
     assert article.title == "Drone strike knocks out power to parts of Kharkiv"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their mode")
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="Unreadable-file error not tested: needs POSIX file modes and a non-root user "
+                           "(root reads files whatever their mode)")
 def test_unreadable_file_is_a_read_error(tmp_path):
     locked = tmp_path / "locked.txt"
     locked.write_text("Title\n\nBody about Lviv.\n", encoding="utf-8")
