@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gazetteer import fold
 from hostile import PROPERTY_EXAMPLES
 from test_hostile_input import assert_mentions_valid
 
@@ -85,3 +86,13 @@ def test_marks_between_names_never_shift_offsets(geoparser, mark):
     text = f"{mark}Kyiv{mark} and {mark}Odesa{mark}"
     mentions = geoparser.geoparse(text)
     assert_mentions_valid(text, mentions)
+
+
+@SETTINGS
+@given(text=news_like())
+def test_fold_is_the_same_character_by_character(text):
+    """fold works on ASCII and non-ASCII stretches apart, for speed; the result must be what
+    folding each character alone gives, and as long as the text."""
+    folded = fold(text)
+    assert folded == "".join(fold(ch) for ch in text)
+    assert len(folded) == len(text)
