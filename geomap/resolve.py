@@ -52,6 +52,9 @@ _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
 _RENAMED_PENALTY = 3.0
+# A national capital a reader knows keeps its name: "Islamabad denied it" is Pakistan's capital,
+# not Anantnag, which Kashmiris also call Islamabad; "Rome" is not Lomé, nor "Delhi" Dili.
+_CAPITALS_NAME_PENALTY = 3.0
 _APPOSITIVE_BONUS = 8.0
 # "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
 # carries both, it wins for both names, as strongly as an appositive's container.
@@ -217,6 +220,7 @@ class Resolver:
         cities = [p for p, name_type in entries if p.kind == "city" and name_type == "name"]
         other_named = {name_key(p.name): p for p, name_type in entries if p.kind == "city" and name_type == "alt"}
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
+        capital = any(p.feature_code in _CAPITAL_CODES and p.population >= _KNOWN_TOWN_POPULATION for p in cities)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]
@@ -226,6 +230,8 @@ class Resolver:
                 score -= _ALTERNATE_NAME_PENALTY
                 if place.id in renamed:
                     score -= _RENAMED_PENALTY
+                if capital and place.kind == "city":
+                    score -= _CAPITALS_NAME_PENALTY
             if place.id == preferred:
                 score += _PREFERENCE_BONUS
             if place.kind in ("admin1", "admin2"):

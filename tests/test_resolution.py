@@ -56,6 +56,7 @@ HAMA_CITY = 170017
 HAMA_GOVERNORATE = 170015
 RAQQA_CITY = 172955
 NEWARK_OHIO = 5164466
+ISLAMABAD_CITY = 1176615
 KYIV_CITY_REGION = 703447  # the city of Kyiv as an admin-1 unit of its own
 
 
@@ -141,6 +142,9 @@ TRAPS = [
      "city", 1),
     ("Floods hit towns across Buenos Aires province on Monday.", "Buenos Aires", BUENOS_AIRES_PROVINCE,
      "admin1", 3),
+    # a national capital keeps its name against a town called so only by some (Anantnag, in Kashmir)
+    ("Gunmen killed tourists near Pahalgam and Srinagar, and India blamed Pakistan. Islamabad denied it, "
+     "and shells fell on Poonch and Jammu.", "Islamabad", ISLAMABAD_CITY, "city", 1),
     # a big city's news sense over a foreign region that shares its name
     ("Officials in La Paz said the talks would resume on Monday.", "La Paz", LA_PAZ_CITY, "city", 1),
     ("Officials in Basra said the port had reopened.", "Basra", BASRA_CITY, "city", 1),
