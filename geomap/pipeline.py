@@ -30,11 +30,11 @@ class Geoparser:
         if not isinstance(text, str):
             raise TypeError(f"geoparse expects text as str, got {type(text).__name__}")
         spans, context = self.recognizer.find_with_context(text)
-        mentions = self.resolver.resolve(spans, text, context=context)
-        if not demonyms:
-            mentions = [m for m in mentions if not m.is_demonym]
         passages = split_passages(text)
         starts = [p.start for p in passages]
+        mentions = self.resolver.resolve(spans, text, context=context, sentence_starts=starts)
+        if not demonyms:
+            mentions = [m for m in mentions if not m.is_demonym]
         for m in mentions:
             # Mentions are frozen for callers; setting the link here, once, is part of making them.
             object.__setattr__(m, "passage", passage_index(passages, starts, m.start))

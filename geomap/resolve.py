@@ -9,6 +9,7 @@ word (_isolated_towns).
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -59,7 +60,12 @@ _APPOSITIVE_BONUS = 8.0
 # "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
 # carries both, it wins for both names, as strongly as an appositive's container.
 _RENAMING_BONUS = 8.0
-_APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the region holding them
+_APPOSITIVE_REACH = 5
+# "In Mali, fighters attacked a convoy near Kidal and Gao": the country a sentence says it is in
+# speaks for that sentence's names more than countries the text names elsewhere (a round-up's
+# "In Burkina Faso, ..." made Gao the Burkinabe village).
+_SENTENCE_COUNTRY_BONUS = 2.0
+_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}$")  # how many of X's best senses may pull Y towards the region holding them
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
 _COUNTRY_MEMBERS_BONUS = 1.0
@@ -112,9 +118,12 @@ class Resolver:
         """Forget the senses worked out so far (benchmarks measure a cold start with it)."""
         self._senses_cache.clear()
 
-    def resolve(self, spans: list[Span], text: str | None = None, *, context: Sequence[Span] = ()) -> list[Mention]:
+    def resolve(self, spans: list[Span], text: str | None = None, *, context: Sequence[Span] = (),
+                sentence_starts: Sequence[int] = ()) -> list[Mention]:
         """``text``, the text the spans were found in, lets lists of names ("Utah,
-        Washington and Wisconsin") be told from "X, Y" appositives. ``context`` holds names
+        Washington and Wisconsin") be told from "X, Y" appositives; ``sentence_starts``, the
+        offsets its sentences start at, lets a sentence's "in <country>" speak for the other
+        names in it. ``context`` holds names
         that are no mentions but still say where the text is (words of longer names: "the
         Lee Academy" in a Tennessee paper): they take part in the ranking, as mentions do,
         and yield no mention."""
@@ -140,6 +149,8 @@ class Resolver:
             base[key] = list(found.base)
         lists = _enumerations(spans, text, candidates) if text is not None else []
         _add_appositives(groups, candidates, base, lists)
+        if text is not None and sentence_starts:
+            _add_sentence_countries(groups, candidates, base, text, sentence_starts)
         _add_renamings(renamings, candidates, base)
         _add_peers(lists, candidates, base)
 
@@ -353,6 +364,35 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
         for j, container in enumerate(candidates.get(nxt_key, ())):
             if any(_contains(container, place) for place in candidates[key][:_APPOSITIVE_REACH]):
                 base[nxt_key][j] += _APPOSITIVE_BONUS / 2
+
+
+def _add_sentence_countries(groups: dict[str, list[Span]], candidates: dict[str, Sequence[Place]],
+                            base: dict[str, list[float]], text: str, starts: Sequence[int]) -> None:
+    """Lift the senses of each name that lie in a country its sentence has said it is in before
+    naming it ("In Mali, ..."; not "born in Toro province of Zamora in Spain" in a text on Toro,
+    Colombia)."""
+    located: dict[int, list[tuple[int, str]]] = defaultdict(list)  # sentence -> (offset, country) it is in
+    for key, group in groups.items():
+        top = candidates[key][0] if candidates.get(key) else None
+        if top is None or top.kind != "country":
+            continue
+        for s in group:
+            if _IN_BEFORE.search(text[max(0, s.start - 5):s.start]):
+                located[bisect.bisect_right(starts, s.start) - 1].append((s.start, top.country_code))
+    if not located:
+        return
+    for key, group in groups.items():
+        places = candidates.get(key, ())
+        if len(places) < 2:
+            continue
+        # Each of the name's sentences has its say: one "in Spain" among eight mentions of
+        # Medellin, Philippines, is a word on its namesake, not on it.
+        share: Counter[str] = Counter()
+        for s in group:
+            share.update({code for at, code in located.get(bisect.bisect_right(starts, s.start) - 1, ()) if at < s.start})
+        for i, place in enumerate(places):
+            if share[place.country_code] and place.kind != "country":
+                base[key][i] += _SENTENCE_COUNTRY_BONUS * share[place.country_code] / len(group)
 
 
 _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers

@@ -57,6 +57,7 @@ HAMA_GOVERNORATE = 170015
 RAQQA_CITY = 172955
 NEWARK_OHIO = 5164466
 ISLAMABAD_CITY = 1176615
+GAO_MALI = 2457163
 KYIV_CITY_REGION = 703447  # the city of Kyiv as an admin-1 unit of its own
 
 
@@ -145,6 +146,9 @@ TRAPS = [
     # a national capital keeps its name against a town called so only by some (Anantnag, in Kashmir)
     ("Gunmen killed tourists near Pahalgam and Srinagar, and India blamed Pakistan. Islamabad denied it, "
      "and shells fell on Poonch and Jammu.", "Islamabad", ISLAMABAD_CITY, "city", 1),
+    # a round-up's "In Mali, ..." speaks for that sentence's names more than the country before it
+    ("In Burkina Faso, the army said it had broken the siege of Djibo, and officials in Ouagadougou blamed "
+     "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
     # a big city's news sense over a foreign region that shares its name
     ("Officials in La Paz said the talks would resume on Monday.", "La Paz", LA_PAZ_CITY, "city", 1),
     ("Officials in Basra said the port had reopened.", "Basra", BASRA_CITY, "city", 1),
