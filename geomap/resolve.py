@@ -133,6 +133,7 @@ class Resolver:
         groups: dict[str, list[Span]] = defaultdict(list)
         for span in spans:
             groups[_sense_key(span)].append(span)
+        names = {key: _name_key(group[0]) for key, group in groups.items()}
 
         demonym_countries = {key: [p for p, kind in group[0].entries if kind == "demonym"]
                              for key, group in groups.items() if group[0].is_demonym}
@@ -140,7 +141,7 @@ class Resolver:
         candidates: dict[str, Sequence[Place]] = {}
         base: dict[str, list[float]] = {}
         renamings = _renamings(spans, text) if text is not None else []
-        renamed = _renamed(groups, {frozenset(pair) for pair in renamings})
+        renamed = _renamed(groups, {frozenset((names[a], names[b])) for a, b in renamings})
         for key, group in groups.items():
             if key in demonym_countries:
                 continue
@@ -159,9 +160,9 @@ class Resolver:
         probabilities = {key: _softmax(values) for key, values in scores.items()}
         ambiguous = [key for key, places in candidates.items() if len(places) > 1]
         # Analysts' choices for a name count where the rest of the text backs them.
-        learned_index = {key: [i for i, place in enumerate(candidates[key]) if place.key in self.learned[key]]
-                         for key in ambiguous if key in self.learned}
-        settled = _Settled(senses, demonym_countries) if ambiguous else None
+        learned_index = {key: [i for i, place in enumerate(candidates[key]) if place.key in self.learned[names[key]]]
+                         for key in ambiguous if names[key] in self.learned}
+        settled = _Settled(senses, demonym_countries, names) if ambiguous else None
         for _ in range(_ROUNDS if ambiguous else 0):
             support = _Support(settled, probabilities, ambiguous)
             scores = {**scores, **support.scores(ambiguous, base)}
@@ -307,16 +308,17 @@ def _renamed(groups: dict[str, list[Span]], linked: set[frozenset[str]]) -> dict
     in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv"),
     unless the text links the two names itself (``linked``: "Engels, formerly Pokrovsk")."""
     main_names: dict[int, str] = {}
-    for key, group in groups.items():
+    for group in groups.values():
         for place, kind in group[0].places:
             if kind == "name":
-                main_names[place.id] = key
+                main_names[place.id] = _name_key(group[0])
     renamed: dict[str, set[int]] = {}
     for key, group in groups.items():
+        name = _name_key(group[0])
         for place, kind in group[0].places:
             other = main_names.get(place.id)
-            if kind == "alt" and other is not None and other != key and frozenset((key, other)) not in linked \
-                    and SequenceMatcher(None, key, other).ratio() < 0.5:
+            if kind == "alt" and other is not None and other != name and frozenset((name, other)) not in linked \
+                    and SequenceMatcher(None, name, other).ratio() < 0.5:
                 renamed.setdefault(key, set()).add(place.id)
     return renamed
 
@@ -479,24 +481,41 @@ def _point(place: Place) -> tuple[float, float, float]:
 
 
 class _Settled:
-    """What the names with one sense (and the demonyms) contribute: the same in every round."""
+    """What the names with one sense (and the demonyms) contribute: the same in every round.
 
-    def __init__(self, senses: dict[str, _Senses], demonym_countries: dict[str, list[Place]]):
+    Contributions are counted per name, not per sense group: "Kherson" and "the Kherson
+    region" are resolved apart but are one name, which is no evidence for itself."""
+
+    def __init__(self, senses: dict[str, _Senses], demonym_countries: dict[str, list[Place]], names: dict[str, str]):
         self.senses = senses
+        self.names = names  # sense key -> the name it is a sense of
         self.own: dict[str, dict[tuple[str, str], float]] = {}
         self.total: dict[tuple[str, str], float] = {}
         for key, found in senses.items():
             if found.certain is not None:
-                _add(self.own, self.total, key, found.certain)
+                _add(self.own, self.total, names[key], found.certain)
         for key, countries in demonym_countries.items():
-            _add(self.own, self.total, key, {("country", c.country_code): 1.0 for c in countries if c.country_code})
+            _add(self.own, self.total, names[key],
+                 {("country", c.country_code): 1.0 for c in countries if c.country_code})
 
 
-def _add(own: dict[str, dict[tuple[str, str], float]], total: dict[tuple[str, str], float], key: str,
+def _add(own: dict[str, dict[tuple[str, str], float]], total: dict[tuple[str, str], float], name: str,
          contributed: dict[tuple[str, str], float]) -> None:
-    own[key] = contributed
+    """Add what a sense group of ``name`` contributes; a second group of the same name adds
+    only where it contributes more than the first (each place at most once per name)."""
+    previous = own.get(name)
+    if previous is None:
+        own[name] = contributed
+        for item, weight in contributed.items():
+            total[item] = total.get(item, 0.0) + weight
+        return
+    merged = dict(previous)
     for item, weight in contributed.items():
-        total[item] = total.get(item, 0.0) + weight
+        before = merged.get(item, 0.0)
+        if weight > before:
+            total[item] = total.get(item, 0.0) + weight - before
+            merged[item] = weight
+    own[name] = merged
 
 
 class _Support:
@@ -510,6 +529,7 @@ class _Support:
 
     def __init__(self, settled: _Settled, probabilities: dict[str, list[float]], ambiguous: list[str]):
         self.senses = senses = settled.senses
+        self.names = names = settled.names
         self.own = dict(settled.own)
         self.total = dict(settled.total)
         for key in ambiguous:
@@ -518,14 +538,14 @@ class _Support:
                 for item in items:
                     if p > contributed.get(item, 0.0):
                         contributed[item] = p
-            _add(self.own, self.total, key, contributed)
-        self.anchors: list[tuple[str, float, float, float, float]] = []  # key, lat, lon (radians), cos lat, weight
+            _add(self.own, self.total, names[key], contributed)
+        self.anchors: list[tuple[str, float, float, float, float]] = []  # name, lat, lon (radians), cos lat, weight
         for key, found in senses.items():
             probs = probabilities[key]
             best = 0 if found.certain is not None else probs.index(max(probs))
             point = found.points[best]
             if point is not None and len(self.anchors) < _MAX_POINTS:
-                self.anchors.append((key, *point, probs[best]))
+                self.anchors.append((names[key], *point, probs[best]))
 
     def scores(self, keys: list[str], base: dict[str, list[float]]) -> dict[str, list[float]]:
         """Prior plus support for each candidate of each of ``keys``. Closeness, the costly
@@ -535,7 +555,7 @@ class _Support:
         scores: dict[str, list[float]] = {}
         near: list[tuple[str, int, tuple[float, float, float]]] = []  # (key, candidate, point) to measure
         for key in keys:
-            found, own = self.senses[key], self.own[key]
+            found, own = self.senses[key], self.own[self.names[key]]
             lent = [total.get(item, 0.0) - own.get(item, 0.0) for item in found.supporters]
             lent = [value if value < _SUPPORT_CAP else _SUPPORT_CAP for value in lent]
             values = []
@@ -578,7 +598,7 @@ class _Support:
         code = place.country_code if level == "country" else place.admin1
         if not code:
             return 0.0
-        own = self.own[key]
+        own = self.own[self.names[key]]
         return max(self.total.get(item, 0.0) - own.get(item, 0.0) for item in ((level, code), ("in-" + level, code)))
 
     def _closeness(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
@@ -586,10 +606,10 @@ class _Support:
         another name, the nearest weighed by how likely that place is (haversine km)."""
         if len(near) * len(self.anchors) <= _SMALL_CLOSENESS:
             return self._closeness_small(near)
-        number = {key: n for n, key in enumerate(self.senses)}
-        anchors = np.array([(number[key], *rest) for key, *rest in self.anchors])
+        number = {name: n for n, name in enumerate(dict.fromkeys(self.names.values()))}
+        anchors = np.array([(number[name], *rest) for name, *rest in self.anchors])
         owner, lat2, lon2, cos_lat2, weight = anchors.T
-        rows = np.array([(number[key], *point) for key, _, point in near])
+        rows = np.array([(number[self.names[key]], *point) for key, _, point in near])
         name, lat, lon, cos_lat = rows.T[:, :, None]  # one row per candidate, one column per anchor
         a = np.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * np.sin((lon2 - lon) / 2) ** 2
         km = 2 * _EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
@@ -602,9 +622,9 @@ class _Support:
         of setting up its arrays outweighs the arithmetic."""
         bonuses = []
         for key, _, (lat, lon, cos_lat) in near:
-            best = 0.0
+            name, best = self.names[key], 0.0
             for owner, lat2, lon2, cos_lat2, weight in self.anchors:
-                if owner != key:
+                if owner != name:
                     km = _km(lat, lon, cos_lat, lat2, lon2, cos_lat2)
                     best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
             bonuses.append(_CLOSENESS_BONUS * best)
@@ -666,7 +686,26 @@ def _contains(container: Place, place: Place) -> bool:
 
 
 def _sense_key(span: Span) -> str:
-    """Spans with the same key share one sense; codes share it with their place's name."""
+    """Spans with the same key share one sense, but a name a type word makes a region named
+    after a town in it ("the Kherson region") has a sense of its own: the same text's bare
+    "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
+    "Washington": the state is not named after a town in it, so the text's Washington is one."""
+    name = _name_key(span)
+    return name + "|region" if "type:region" in span.evidence and _named_after_town_in_it(span) else name
+
+
+def _named_after_town_in_it(span: Span) -> bool:
+    """Whether the likeliest region the name can mean holds a town of that main name."""
+    places = span.places
+    regions = [p for p, _ in places if p.kind in ("admin1", "admin2")]
+    if not regions:
+        return False
+    region = max(regions, key=lambda p: (math.log10(p.population + 10) + _KIND_BONUS[p.kind], -p.id))
+    return any(p.kind == "city" and name_type == "name" and _inside(p, region) for p, name_type in places)
+
+
+def _name_key(span: Span) -> str:
+    """The name a span is: its key, or for codes its place ("U.S.")."""
     if span.entries and span.entries[0][1] == "code":
         return "place:%d" % span.entries[0][0].id
     return span.key

@@ -347,6 +347,21 @@ def test_one_sense_per_text_washington(geoparser):
     assert {m.place.geonameid for m in washingtons} == {WASHINGTON_STATE}
 
 
+@pytest.mark.parametrize("text", [
+    "KHERSON, Ukraine — Russian shelling killed two people in Kherson on Monday, the governor said. "
+    "Elsewhere in the Kherson region, drones struck the villages of Bilozerka and Antonivka.",
+    "LATAKIA, Syria — Gunmen attacked a checkpoint in Latakia overnight. Hundreds were killed in the "
+    "Latakia and Tartus provinces last month.",
+])
+def test_a_region_named_after_its_town_is_a_sense_apart_from_the_town(geoparser, text):
+    """"the Kherson region" is the oblast, but the same text's "Kherson" and its dateline are the
+    town the oblast is named after (one sense per name would make them all the oblast)."""
+    name = text.split(",")[0].title()
+    found = [m for m in geoparser.geoparse(text) if m.text.title() == name]
+    kinds = [m.place.kind for m in found]
+    assert kinds == ["city", "city", "admin1"], [_describe(m) for m in found]
+
+
 def test_one_sense_per_text_code_and_name(geoparser):
     text = "The United States and the US Congress disagreed; the U.S. envoy left."
     mentions = geoparser.geoparse(text)
