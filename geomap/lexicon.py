@@ -85,6 +85,8 @@ guardian standard star news daily weekly magazine press review dispatch inquirer
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united motor motors
 regiment battalion brigade corps legion force""".split())
+# Plurals that make a list of names one of streets: "at Orange and White streets".
+STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is

@@ -75,6 +75,7 @@ _PROMINENT_GIVEN_NAME_POPULATION = 250_000
 # What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
 # "the" ("China, Japan, and the United Kingdom").
 LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
+_AND_GAP = re.compile(r"\s+(?:and|or)\s+(?:the\s+)?")
 # A capitalised word right before or after a span, as in a longer name.
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
 _CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
@@ -322,6 +323,11 @@ class Recognizer:
                     ev.add("blocked:name-part")
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
+            if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
+                    and low_next not in lexicon.STREET_PLURALS and _AND_GAP.fullmatch(text, spans[i - 1].end, span.start):
+                # "cut off gas to Tiraspol and Bender": the cue speaks for both; not "in San
+                # Francisco and Terry Collins in Oakland", nor "at Orange and White streets"
+                ev.add("locative")
 
         _share_list_type(text, spans, listed, self.common_words)
         kept, accepted_keys = [], set()
