@@ -227,10 +227,11 @@ class Resolver:
         preferred = self.gazetteer.preferred(span.key)
         # Towns this is the main name of ("Kherson"), not an old or short name ("Oklahoma"
         # for Oklahoma City), make a region of the same name a namesake; so does a town whose
-        # main name is the region's own, where both go by this other name ("Hama" for the
-        # town and the governorate, each called Ḩamāh).
+        # main name the region's is a form of, where both go by this other name ("Hama" for
+        # the town and the governorate, each called Ḩamāh; "Vinnytsia" for Vinnytsya and
+        # Vinnytska oblast).
         cities = [p for p, name_type in entries if p.kind == "city" and name_type == "name"]
-        other_named = {name_key(p.name): p for p, name_type in entries if p.kind == "city" and name_type == "alt"}
+        other_named = [p for p, name_type in entries if p.kind == "city" and name_type == "alt"]
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         capital = any(p.feature_code in _CAPITAL_CODES and p.population >= _KNOWN_TOWN_POPULATION for p in cities)
         scores: dict[Place, float] = {}
@@ -244,8 +245,9 @@ class Resolver:
                     score -= _RENAMED_PENALTY
                 if capital and place.kind == "city":
                     score -= _CAPITALS_NAME_PENALTY
-            if place.id == preferred:
-                score += _PREFERENCE_BONUS
+            if place.id == preferred and not (region_typed and place.kind == "city") and not (
+                    town_typed and place.kind in ("admin1", "admin2")):
+                score += _PREFERENCE_BONUS  # news sense, unless a type word says otherwise ("the Kharkiv region")
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
                     score += _TYPE_WORD_BONUS
@@ -259,7 +261,7 @@ class Resolver:
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
                 elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or (
-                        name_type == "alt" and _inside_or_none(other_named.get(name_key(place.name)), place)):
+                        name_type == "alt" and any(_inside(c, place) and _named_after(place, c) for c in other_named)):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS
@@ -719,8 +721,17 @@ def _outgrew(city: Place, region: Place) -> bool:
         city.population * _OUTGROWN_SHARE >= region.population)
 
 
-def _inside_or_none(city: Place | None, region: Place) -> bool:
-    return city is not None and _inside(city, region)
+# What a region's name adds to its town's: "Vinnytska oblast", "Kurskaya oblast'", "Al Anbar Governorate".
+_REGION_NAME_WORDS = re.compile(r"\b(?:oblast|oblasti|kray|krai|respublika|province|governorate|region|raion|rayon|"
+                                r"district|state|muhafazat)\b")
+
+
+def _named_after(region: Place, city: Place) -> bool:
+    """Whether ``region``'s main name is a form of ``city``'s: the same name ("Ḩamāh") or an
+    adjective of it ("Vinnytska oblast" of Vinnytsya, "Zaporizka oblast" of Zaporizhzhya)."""
+    town = name_key(city.name)
+    own = _REGION_NAME_WORDS.sub(" ", name_key(region.name)).strip()
+    return town[:4] == own[:4] and SequenceMatcher(None, town, own).ratio() >= 0.75
 
 
 def _inside(city: Place, region: Place) -> bool:

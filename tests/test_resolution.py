@@ -58,6 +58,7 @@ RAQQA_CITY = 172955
 NEWARK_OHIO = 5164466
 ISLAMABAD_CITY = 1176615
 GAO_MALI = 2457163
+VINNYTSIA_CITY = 689558
 KYIV_CITY_REGION = 703447  # the city of Kyiv as an admin-1 unit of its own
 
 
@@ -149,6 +150,11 @@ TRAPS = [
     # a round-up's "In Mali, ..." speaks for that sentence's names more than the country before it
     ("In Burkina Faso, the army said it had broken the siege of Djibo, and officials in Ouagadougou blamed "
      "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
+    # a region whose name is its town's in adjective form ("Vinnytska oblast", "Vinnytsya") is its namesake
+    ("In central Ukraine, missiles hit Vinnytsia, Kremenchuk and Poltava.", "Vinnytsia", VINNYTSIA_CITY, "city", 1),
+    # a type word outweighs a name's news sense (Kharkiv the city)
+    ("In the Kharkiv region, Ukrainian units held positions in Vovchansk and near Lyptsi.", "Kharkiv",
+     KHARKIV_OBLAST, "admin1", 3),
     # a big city's news sense over a foreign region that shares its name
     ("Officials in La Paz said the talks would resume on Monday.", "La Paz", LA_PAZ_CITY, "city", 1),
     ("Officials in Basra said the port had reopened.", "Basra", BASRA_CITY, "city", 1),
