@@ -205,6 +205,7 @@ FOUND = [
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
+    ("Refugees fled Karen state for Thailand.", "Karen", 0, "MM", "admin1"),
     # a locative cue speaks for both names it joins, a common word too ("bender")
     ("Gazprom cut off gas to Tiraspol and Bender on Wednesday.", "Bender", 0, "MD", "city"),
 ]
@@ -382,6 +383,7 @@ NOT_FOUND = [
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 1),
     # given names of people in world news that the US census list lacks
     ("On Monday, Yair Lapid said the talks would go on.", "Lapid", 0),
+    ("Karen said the rebels had left.", "Karen", 0),
     # but not to someone's name after "and", nor to a list of streets
     ("Reporters in San Francisco and Terry Collins in Oakland contributed.", "Terry", 0),
     ("A man was shot at Orange and White streets overnight.", "White", 0),
