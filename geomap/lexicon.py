@@ -95,7 +95,7 @@ ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross"
                  "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
-ETHNONYMS = frozenset("""arab arabs berber cherokee cossack igbo navajo sami sioux""".split())
+ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())
 # Capitalised words after a common word that make the two one name, not a place and a
 # word: "Independence Square", "Victory Day", "Liberty Park".
 NAME_ENDINGS = frozenset("""day square park""".split())
