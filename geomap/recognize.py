@@ -30,6 +30,7 @@ _COMMA_GAP = re.compile(r",[ \t]*")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
+_ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
@@ -310,6 +311,13 @@ class Recognizer:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
                     ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
+            if _ARTICLE_THEN_NAME.match(text, span.end) and not _prominent(span):
+                # The first word of an Arabic name the gazetteer lacks: "Bab al-Tabbaneh" (a
+                # Tripoli quarter, not the Syrian town of al-Bab), "Jabal al-Sheikh". A city
+                # everyone knows stays: "Mosul al-Jadida" is a quarter of Mosul.
+                ev.update(("part-of-name", "blocked:name-part"))
+            if i > 0 and text[spans[i - 1].end:span.start] == " " and text.startswith(_ARTICLES, span.start):
+                ev.add("blocked:name-part")  # and the rest of one: "Mosul al-Jadida" is not El Jadida
             # A surname may open with a word, or a place's name, before a hyphen ("Itamar
             # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
             if next_is_name and " " not in span.key and span.key in self.first_names and (
