@@ -63,6 +63,14 @@ Kabul AF|Kandahar AF|Herat AF|Kunduz AF|Jalalabad AF|Islamabad PK|Karachi PK|Lah
 Srinagar IN|Dhaka BD|Yangon MM|Mandalay MM|Naypyidaw MM|Marawi PH|Cotabato PH|Jolo PH
 Kashgar CN|Urumqi CN|Lhasa CN|Taipei TW|Kinmen TW|Pyongyang KP
 Port-au-Prince HT|Caracas VE|Bogota CO|Culiacan MX|Tijuana MX|Juarez MX
+Bender MD|Gao ML|Djibo BF|Tillaberi NE|Huwara PS|Tubas PS|Qalandiya PS|Korenevo RU|Klintsy RU|Toropets RU|Tuapse RU
+Myrnohrad UA|Lyptsi UA|Starokostiantyniv UA|Chornomorsk UA|Ternopil UA|Khmelnytskyi UA|Rivne UA|Lutsk UA|Vasylivka UA
+Tokmak UA|Nuseirat PS|Bureij PS|Deir al-Balah PS|Beit Lahia PS|Naqoura LB|Hermel LB|Safed IL|Zakho IQ|Baqubah IQ
+Mokha YE|Bhamo MM|Sittwe MM|Myawaddy MM|Lashio MM|Myitkyina MM|Karen State MM|Kachin MM|Mae Sot TH|Ain al-Arab SY
+Jableh SY|Baniyas SY|Sweida SY|Hakkari TR|Sirnak TR|Cucuta CO|Tibu CO|Batken KG|Vorukh TJ|Isfara TJ|Imphal IN
+Churachandpur IN|Aizawl IN|Pahalgam IN|Poonch IN|Basilan PH|Pacaraima BR|Mandera KE|Garissa KE|Beled Hawo SO|Gimbi ET
+El Obeid SD|Babanusa SD|Wad Madani SD|Bahawalpur PK|Muridke PK|Quetta PK|Gwadar PK|Turbat PK|Parachinar PK
+Kaesong KP|Gagauzia MD|Abkhazia GE|South Ossetia GE|Grayvoron RU|Jufra LY|Tobruk LY
 """
 
 
