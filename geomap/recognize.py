@@ -315,9 +315,10 @@ class Recognizer:
                 # The first word of an Arabic name the gazetteer lacks: "Bab al-Tabbaneh" (a
                 # Tripoli quarter, not the Syrian town of al-Bab), "Jabal al-Sheikh". A city
                 # everyone knows stays: "Mosul al-Jadida" is a quarter of Mosul.
-                ev.update(("part-of-name", "blocked:name-part"))
+                # Only here: the word elsewhere in the text may be the place.
+                ev.update(("part-of-name", "blocked:arabic-name"))
             if i > 0 and text[spans[i - 1].end:span.start] == " " and text.startswith(_ARTICLES, span.start):
-                ev.add("blocked:name-part")  # and the rest of one: "Mosul al-Jadida" is not El Jadida
+                ev.add("blocked:arabic-name")  # and the rest of one: "Mosul al-Jadida" is not El Jadida
             # A surname may open with a word, or a place's name, before a hyphen ("Itamar
             # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
             if next_is_name and " " not in span.key and span.key in self.first_names and (
