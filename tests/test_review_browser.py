@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from geomap.model import DOUBTFUL_BELOW
+
 from test_browser import (TIMEOUT_MS, Watch, assert_inert, fetch, running_server, wait_ready)
 from test_browser import browser, watched  # noqa: F401  (the same chromium and page fixtures, shared by name)
 
@@ -143,7 +145,8 @@ def test_correct_from_the_popup_then_undo(watched, server, stored):
     page.locator("path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content .gm-popup")
     popup.wait_for()
-    assert "? doubtful (score 0.50)" in popup.inner_text()
+    doubt = re.search(r"\? doubtful \(score (0\.\d\d)\)", popup.inner_text())
+    assert doubt and float(doubt.group(1)) < DOUBTFUL_BELOW, popup.inner_text()
     assert IMG in popup.inner_text()
     assert_inert(page)
     popup.locator("a.gm-correct").click()
