@@ -152,6 +152,11 @@ TRAPS = [
      "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
     # a region whose name is its town's in adjective form ("Vinnytska oblast", "Vinnytsya") is its namesake
     ("In central Ukraine, missiles hit Vinnytsia, Kremenchuk and Poltava.", "Vinnytsia", VINNYTSIA_CITY, "city", 1),
+    # the Russian-backed entities' names are the oblasts they claim
+    ("Officials of the self-proclaimed Donetsk People's Republic announced a vote.", "Donetsk People's Republic",
+     DONETSK_OBLAST, "admin1", 3),
+    ("Officials of the Luhansk People’s Republic announced a vote.", "Luhansk People’s Republic",
+     LUHANSK_OBLAST, "admin1", 3),
     # a type word outweighs a name's news sense (Kharkiv the city)
     ("In the Kharkiv region, Ukrainian units held positions in Vovchansk and near Lyptsi.", "Kharkiv",
      KHARKIV_OBLAST, "admin1", 3),
