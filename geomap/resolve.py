@@ -141,7 +141,7 @@ class Resolver:
         candidates: dict[str, Sequence[Place]] = {}
         base: dict[str, list[float]] = {}
         renamings = _renamings(spans, text) if text is not None else []
-        renamed = _renamed(groups, {frozenset((names[a], names[b])) for a, b in renamings})
+        renamed = _renamed(groups, names, {frozenset((names[a], names[b])) for a, b in renamings})
         for key, group in groups.items():
             if key in demonym_countries:
                 continue
@@ -151,7 +151,7 @@ class Resolver:
         lists = _enumerations(spans, text, candidates) if text is not None else []
         _add_appositives(groups, candidates, base, lists)
         if text is not None and sentence_starts:
-            _add_sentence_countries(groups, candidates, base, text, sentence_starts)
+            _add_sentence_countries(spans, groups, candidates, base, text, sentence_starts)
         _add_renamings(renamings, candidates, base)
         _add_peers(lists, candidates, base)
 
@@ -304,19 +304,20 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     return isolated
 
 
-def _renamed(groups: dict[str, list[Span]], linked: set[frozenset[str]]) -> dict[str, set[int]]:
+def _renamed(groups: dict[str, list[Span]], names: dict[str, str], linked: set[frozenset[str]]
+             ) -> dict[str, set[int]]:
     """For each name, the places it reaches by an alternate name that the text also
     calls by their main name, under a clearly different key ("Pokrovsk" -> Engels
     in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv"),
     unless the text links the two names itself (``linked``: "Engels, formerly Pokrovsk")."""
     main_names: dict[int, str] = {}
-    for group in groups.values():
+    for key, group in groups.items():
         for place, kind in group[0].places:
             if kind == "name":
-                main_names[place.id] = _name_key(group[0])
+                main_names[place.id] = names[key]
     renamed: dict[str, set[int]] = {}
     for key, group in groups.items():
-        name = _name_key(group[0])
+        name = names[key]
         for place, kind in group[0].places:
             other = main_names.get(place.id)
             if kind == "alt" and other is not None and other != name and frozenset((name, other)) not in linked \
@@ -370,33 +371,39 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
                 base[nxt_key][j] += _APPOSITIVE_BONUS / 2
 
 
-def _add_sentence_countries(groups: dict[str, list[Span]], candidates: dict[str, Sequence[Place]],
+def _add_sentence_countries(spans: list[Span], groups: dict[str, list[Span]], candidates: dict[str, Sequence[Place]],
                             base: dict[str, list[float]], text: str, starts: Sequence[int]) -> None:
     """Lift the senses of each name that lie in a country its sentence has said it is in before
     naming it ("In Mali, ..."; not "born in Toro province of Zamora in Spain" in a text on Toro,
-    Colombia)."""
-    located: dict[int, list[tuple[int, str]]] = defaultdict(list)  # sentence -> (offset, country) it is in
+    Colombia). ``spans`` are in text order."""
+    located: list[tuple[int, int, str]] = []  # "in <country>": where, where its sentence ends, the country
     for key, group in groups.items():
         top = candidates[key][0] if candidates.get(key) else None
         if top is None or top.kind != "country":
             continue
         for s in group:
             if _IN_BEFORE.search(text[max(0, s.start - 5):s.start]):
-                located[bisect.bisect_right(starts, s.start) - 1].append((s.start, top.country_code))
+                k = bisect.bisect_right(starts, s.start)
+                located.append((s.start, starts[k] if k < len(starts) else len(text), top.country_code))
     if not located:
         return
-    for key, group in groups.items():
+    offsets = [s.start for s in spans]
+    said: set[tuple[int, str]] = set()  # (span, country) pairs, each counted once
+    share: dict[str, Counter[str]] = defaultdict(Counter)
+    for at, end, code in located:
+        for s in spans[bisect.bisect_right(offsets, at):bisect.bisect_left(offsets, end)]:
+            if (id(s), code) not in said:
+                said.add((id(s), code))
+                share[_sense_key(s)][code] += 1
+    for key, counts in share.items():
         places = candidates.get(key, ())
         if len(places) < 2:
             continue
         # Each of the name's sentences has its say: one "in Spain" among eight mentions of
         # Medellin, Philippines, is a word on its namesake, not on it.
-        share: Counter[str] = Counter()
-        for s in group:
-            share.update({code for at, code in located.get(bisect.bisect_right(starts, s.start) - 1, ()) if at < s.start})
         for i, place in enumerate(places):
-            if share[place.country_code] and place.kind != "country":
-                base[key][i] += _SENTENCE_COUNTRY_BONUS * share[place.country_code] / len(group)
+            if counts[place.country_code] and place.kind != "country":
+                base[key][i] += _SENTENCE_COUNTRY_BONUS * counts[place.country_code] / len(groups[key])
 
 
 _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers
@@ -692,8 +699,9 @@ def _sense_key(span: Span) -> str:
     after a town in it ("the Kherson region") has a sense of its own: the same text's bare
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
     "Washington": the state is not named after a town in it, so the text's Washington is one."""
-    name = _name_key(span)
-    return name + "|region" if "type:region" in span.evidence and _named_after_town_in_it(span) else name
+    if "type:region" in span.evidence and _named_after_town_in_it(span):
+        return _name_key(span) + "|region"
+    return _name_key(span)
 
 
 def _named_after_town_in_it(span: Span) -> bool:
