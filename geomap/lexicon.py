@@ -125,7 +125,7 @@ WEAPON_EVENTS = frozenset("""attack attacks strike strikes barrage barrages fire
 sirens hit hits""".split())
 # Military units named after a place are not the place: "the Azov battalion" (capitalised,
 # they are in BLOCKING_NEXT: "the Azov Regiment", "the Africa Corps", "the Georgian Legion").
-UNIT_WORDS = frozenset("""regiment battalion brigade corps legion""".split())
+UNIT_WORDS = frozenset("""regiment battalion brigade corps legion militia militias""".split())
 # Words before a name that make it a person ("President Biden", "Gen. Washington").
 PERSON_TITLES = frozenset("""mr mrs ms miss dr gen general sen senator rep representative gov governor president
 minister chancellor secretary mayor judge justice officer sgt sergeant lt lieutenant col colonel capt captain

@@ -206,6 +206,10 @@ FOUND = [
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
     ("Refugees fled Karen state for Thailand.", "Karen", 0, "MM", "admin1"),
+    ("Rebels in Baluchistan attacked a convoy.", "Baluchistan", 0, "PK", "admin1"),
+    ("Gunmen killed border guards in Sistan-Baluchestan.", "Sistan-Baluchestan", 0, "IR", "admin1"),
+    ("Strikes hit Khuzestan and Kurdistan province.", "Kurdistan", 0, "IR", "admin1"),
+    ("Turkey struck PKK bases in Kurdistan.", "Kurdistan", 0, None, "region"),
     ("Fighters entered Mosul al-Jadida on Friday.", "Mosul", 0, "IQ", "city"),
     # a locative cue speaks for both names it joins, a common word too ("bender")
     ("Gazprom cut off gas to Tiraspol and Bender on Wednesday.", "Bender", 0, "MD", "city"),
@@ -388,6 +392,8 @@ NOT_FOUND = [
     # a word of an Arabic name the gazetteer lacks, before or after its article
     ("Clashes broke out between residents of Bab al-Tabbaneh and Jabal Mohsen.", "Bab", 0),
     ("Fighters entered Mosul al-Jadida on Friday.", "al-Jadida", 0),
+    # a militia named after a town is no mention of it (Fano, Italy)
+    ("Fano militias fought the army in Amhara.", "Fano", 0),
     # peoples named like a town ("Kuki" is an old name of Kukichuo, Japan)
     ("Clashes between Meitei and Kuki groups have killed 250 people in Manipur.", "Kuki", 0),
     ("Kikuyu and Luo voters queued in Nairobi.", "Kikuyu", 0),
