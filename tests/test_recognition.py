@@ -392,6 +392,8 @@ NOT_FOUND = [
     # a word of an Arabic name the gazetteer lacks, before or after its article
     ("Clashes broke out between residents of Bab al-Tabbaneh and Jabal Mohsen.", "Bab", 0),
     ("Fighters entered Mosul al-Jadida on Friday.", "al-Jadida", 0),
+    # a word before a capitalised "Front" is part of an organisation's name (Liberation, France)
+    ("Rival factions of the Tigray People's Liberation Front clashed in Adigrat.", "Liberation", 0),
     # a militia named after a town is no mention of it (Fano, Italy)
     ("Fano militias fought the army in Amhara.", "Fano", 0),
     # peoples named like a town ("Kuki" is an old name of Kukichuo, Japan)
