@@ -174,7 +174,7 @@ class Resolver:
         orders = {key: sorted(range(len(found.places)), key=lambda i: (-scores[key][i], found.places[i].id))
                   for key, found in senses.items()}
         chosen = {key: senses[key].places[order[0]] for key, order in orders.items()}
-        isolated = _isolated_towns(groups, chosen, self.gazetteer.neighbours)
+        isolated = _isolated_towns(groups, chosen, self.gazetteer.neighbours, text)
         mentions = []
         for key, group in groups.items():
             if key in demonym_countries:
@@ -276,8 +276,26 @@ class Resolver:
         return scores
 
 
+_WEAK_EVIDENCE = frozenset({"locative", "target"})
+
+
+_CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")
+
+
+def _speaks_for_itself(span: Span, text: str | None) -> bool:
+    """Whether the span has evidence of its own that it names a place. A locative cue or a verb
+    of war before a word that opens a longer name speaks for that name, not for the word: "at
+    Reid Hospital", "in Piccadilly Circus"."""
+    evidence = span.evidence
+    if evidence.isdisjoint(PLACE_EVIDENCE):
+        return False
+    if text is None or not (evidence & PLACE_EVIDENCE) <= _WEAK_EVIDENCE:
+        return True
+    return _CAPITALISED_NEXT.match(text, span.end) is None
+
+
 def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
-                    neighbours: Mapping[str, frozenset[str]]) -> set[str]:
+                    neighbours: Mapping[str, frozenset[str]], text: str | None = None) -> set[str]:
     """Names whose best sense is a small town that nothing in the text speaks for: no span of
     the name has evidence of its own (a locative cue, a type word, a comma before a container,
     a dateline, a verb of war...), and the text names places in at least two other countries
@@ -295,7 +313,7 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     for key, place in chosen.items():
         if place.kind != "city" or place.population >= _KNOWN_TOWN_POPULATION:
             continue
-        if any(not span.evidence.isdisjoint(PLACE_EVIDENCE) for span in groups[key]):
+        if any(_speaks_for_itself(span, text) for span in groups[key]):
             continue
         others = [country for other, country in countries.items() if other != key]
         near = neighbours.get(place.country_code, frozenset())

@@ -394,6 +394,10 @@ NOT_FOUND = [
     ("Fighters entered Mosul al-Jadida on Friday.", "al-Jadida", 0),
     # a word before a capitalised "Front" is part of an organisation's name (Liberation, France)
     ("Rival factions of the Tigray People's Liberation Front clashed in Adigrat.", "Liberation", 0),
+    # a locative cue before a longer name speaks for that name, not for a far-off town its first
+    # word also names (Adam, Oman)
+    ("The patients are being treated at Adam Malik Hospital in Medan, Indonesia, officials in Jakarta said.",
+     "Adam", 0),
     # a militia named after a town is no mention of it (Fano, Italy)
     ("Fano militias fought the army in Amhara.", "Fano", 0),
     # peoples named like a town ("Kuki" is an old name of Kukichuo, Japan)
