@@ -91,7 +91,7 @@ RENAMING_GAP = re.compile(
     r"|(?:formerly|previously|once|earlier|later|now|until\s+\d{4})(?:\s+(?:known\s+as|called|named|spelled|spelt))?"
     r"|also\s+(?:known\s+as|called|named|spelled|spelt)|renamed(?:\s+as)?)\s+")
 # Evidence that makes a name a place wherever else the text capitalises it.
-_ACCEPTING = frozenset({"locative", "type", "appositive", "dateline"})
+_ACCEPTING = frozenset({"locative", "type", "appositive", "dateline", "container"})
 # Evidence of its own that a span names a place, beyond being capitalised (the resolver
 # drops a lone small town without any: see resolve._isolated_towns).
 PLACE_EVIDENCE = _ACCEPTING | {"after-comma", "resident", "affiliation", "target", "renamed"}
@@ -250,6 +250,10 @@ class Recognizer:
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
             if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
                 ev.add("appositive")
+                if _is_known_container(nxt_span) and nxt_span.key not in self.common_words:
+                    # The Y a reader knows speaks for itself too: "Manchester, England" (England is
+                    # also a surname, which alone would need evidence).
+                    nxt_span.evidence.add("container")
             if next_word and next_word[0].isupper() and low_next in lexicon.BLOCKING_NEXT:
                 ev.add("blocked:organisation")
             elif low_next in lexicon.UNIT_WORDS and next_word.islower():
@@ -379,7 +383,7 @@ class Recognizer:
         if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev
                               and not _names_country(span)):
             return False
-        strong = "type" in ev or "appositive" in ev or "dateline" in ev
+        strong = "type" in ev or "appositive" in ev or "dateline" in ev or "container" in ev
         if span.key in lexicon.TIME_WORDS:
             return strong
         if span.entries[0][1] == "code":

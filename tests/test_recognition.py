@@ -207,6 +207,9 @@ FOUND = [
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
     ("Refugees fled Karen state for Thailand.", "Karen", 0, "MM", "admin1"),
     ("Rebels in Baluchistan attacked a convoy.", "Baluchistan", 0, "PK", "admin1"),
+    # the Y of "X, Y" that a reader knows speaks for itself, though England is a surname too
+    ("He moved to Manchester, England, in 1990.", "England", 0, "GB", "admin1"),
+    ("He moved to Manchester, England, in 1990.", "Manchester", 0, "GB", "city"),
     ("Gunmen killed border guards in Sistan-Baluchestan.", "Sistan-Baluchestan", 0, "IR", "admin1"),
     ("Strikes hit Khuzestan and Kurdistan province.", "Kurdistan", 0, "IR", "admin1"),
     ("Turkey struck PKK bases in Kurdistan.", "Kurdistan", 0, None, "region"),
