@@ -224,6 +224,8 @@ class Recognizer:
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
+            if span.is_demonym and "type:region" in ev and _is_known_container(span):
+                span.is_demonym = False  # "the Somali region" of Ethiopia, not the Somalis
             elif next_word in ("is", "was") or text.startswith(",", span.end):
                 described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
                 if described:

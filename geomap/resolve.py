@@ -717,9 +717,14 @@ def _sense_key(span: Span) -> str:
     after a town in it ("the Kherson region") has a sense of its own: the same text's bare
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
     "Washington": the state is not named after a town in it, so the text's Washington is one."""
-    if "type:region" in span.evidence and _named_after_town_in_it(span):
+    if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)):
         return _name_key(span) + "|region"
     return _name_key(span)
+
+
+def _also_a_demonym(span: Span) -> bool:
+    """Whether the name is a people's too: "the Somali region" and "Somali refugees" are two senses."""
+    return any(kind == "demonym" for _, kind in span.entries)
 
 
 def _named_after_town_in_it(span: Span) -> bool:

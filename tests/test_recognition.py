@@ -207,6 +207,9 @@ FOUND = [
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
     ("Refugees fled Karen state for Thailand.", "Karen", 0, "MM", "admin1"),
     ("Rebels in Baluchistan attacked a convoy.", "Baluchistan", 0, "PK", "admin1"),
+    # a people's name with a region word is the region of that name ("Somali" is otherwise a demonym)
+    ("Drought hit the Somali region of Ethiopia, and Somali refugees crossed into Kenya.", "Somali", 0, "ET",
+     "admin1"),
     # the Y of "X, Y" that a reader knows speaks for itself, though England is a surname too
     ("He moved to Manchester, England, in 1990.", "England", 0, "GB", "admin1"),
     ("He moved to Manchester, England, in 1990.", "Manchester", 0, "GB", "city"),
@@ -508,6 +511,13 @@ def test_demonyms_do_not_change_the_places(geoparser):
     with_demonyms = geoparser.geoparse(text, demonyms=True)
     assert [m for m in with_demonyms if not m.is_demonym] == plain
     assert [m.text for m in with_demonyms if m.is_demonym] == ["Israeli", "Lebanese", "Palestinian"]
+
+
+def test_a_peoples_name_is_a_region_only_where_a_region_word_says_so(geoparser):
+    text = "Drought hit the Somali region of Ethiopia, and Somali refugees crossed into Kenya."
+    found = [(m.text, m.place.kind, m.place.country_code) for m in geoparser.geoparse(text, demonyms=True)
+             if m.text == "Somali"]
+    assert found == [("Somali", "admin1", "ET"), ("Somali", "demonym", "SO")]
 
 
 def test_demonym_links_to_the_country_record(geoparser, gazetteer):
