@@ -152,6 +152,8 @@ TRAPS = [
      "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
     # a region whose name is its town's in adjective form ("Vinnytska oblast", "Vinnytsya") is its namesake
     ("In central Ukraine, missiles hit Vinnytsia, Kremenchuk and Poltava.", "Vinnytsia", VINNYTSIA_CITY, "city", 1),
+    # the mountain over the Golan, not the Virginia town, unless the text says Virginia
+    ("Israeli troops took positions on Mount Hermon and across the Golan.", "Mount Hermon", None, "region", 3),
     # the Russian-backed entities' names are the oblasts they claim
     ("Officials of the self-proclaimed Donetsk People's Republic announced a vote.", "Donetsk People's Republic",
      DONETSK_OBLAST, "admin1", 3),
