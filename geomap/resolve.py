@@ -60,12 +60,12 @@ _APPOSITIVE_BONUS = 8.0
 # "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
 # carries both, it wins for both names, as strongly as an appositive's container.
 _RENAMING_BONUS = 8.0
-_APPOSITIVE_REACH = 5
+_APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the region holding them
 # "In Mali, fighters attacked a convoy near Kidal and Gao": the country a sentence says it is in
 # speaks for that sentence's names more than countries the text names elsewhere (a round-up's
 # "In Burkina Faso, ..." made Gao the Burkinabe village).
 _SENTENCE_COUNTRY_BONUS = 2.0
-_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}$")  # how many of X's best senses may pull Y towards the region holding them
+_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}$")
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
 _COUNTRY_MEMBERS_BONUS = 1.0
@@ -276,9 +276,8 @@ class Resolver:
         return scores
 
 
+# Evidence that may speak for a longer name the span opens rather than for the span.
 _WEAK_EVIDENCE = frozenset({"locative", "target"})
-
-
 _CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")
 
 
@@ -716,7 +715,8 @@ def _sense_key(span: Span) -> str:
     """Spans with the same key share one sense, but a name a type word makes a region named
     after a town in it ("the Kherson region") has a sense of its own: the same text's bare
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
-    "Washington": the state is not named after a town in it, so the text's Washington is one."""
+    "Washington": the state is not named after a town in it, so the text's Washington is one.
+    A people's name a type word makes a region is a sense apart too ("the Somali region")."""
     if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)):
         return _name_key(span) + "|region"
     return _name_key(span)
