@@ -224,12 +224,12 @@ class Recognizer:
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
                 ev.add("resident")
-            if span.is_demonym and "type:region" in ev and _is_known_container(span):
-                span.is_demonym = False  # "the Somali region" of Ethiopia, not the Somalis
             elif next_word in ("is", "was") or text.startswith(",", span.end):
                 described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
                 if described:
                     _add_type(described.group(1).lower(), ev)  # "Hamilton is a city in", "Dachne, a village in"
+            if span.is_demonym and "type:region" in ev and _is_known_container(span):
+                span.is_demonym = False  # "the Somali region" of Ethiopia, not the Somalis
             if prev_word == "the" and _WATER_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("type:feature")  # "the left bank of the Dnipro", "crossed the Danube"
             if prev_word.lower() == "the" and "type" not in ev and not (
