@@ -110,8 +110,8 @@ def postgres_server():
     """The server named by GEOMAP_TEST_POSTGRES; CI always sets it (``.ci/postgres``)."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        pytest.skip("PostgreSQL backend not tested: set GEOMAP_TEST_POSTGRES to a server's URL "
-                    "(`bash .ci/postgres` starts one and prints it; CI always does).")
+        # `bash .ci/postgres` starts a server and prints its URL; CI always sets the variable.
+        pytest.skip("PostgreSQL backend not tested: GEOMAP_TEST_POSTGRES is unset (bash .ci/postgres starts one)")
     try:
         server = PostgresServer(url)
     except Exception as exc:  # set but unusable: a broken setup must fail, not quietly skip
