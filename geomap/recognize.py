@@ -28,6 +28,8 @@ _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
+# A middle initial and a surname: "L. Lane" (but not the "D.C." of "Washington D.C.").
+_INITIAL_THEN_NAME = re.compile(r"[A-Z]\.[ \t]+[A-Z][a-z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
@@ -73,6 +75,7 @@ _DATELINE_REACH = 80
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
+_KNOWN_STATE_POPULATION = 1_000_000
 # What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
 # "the" ("China, Japan, and the United Kingdom").
 LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
@@ -336,6 +339,9 @@ class Recognizer:
                     # A country's or a big town's name before a known surname: here only, for the
                     # same name elsewhere in the text is likely the place ("Israel Katz" beside "Israel").
                     ev.add("blocked:name-part")
+            if next_is_name and span.key in self.first_names and (
+                    low_next in self.surnames or _INITIAL_THEN_NAME.match(text, nxt.start(1))):
+                ev.add("before-surname")  # "Virginia Chapin", "Virginia L. Lane": maybe someone
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
             if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
@@ -414,6 +420,11 @@ class Recognizer:
         # Nor is a country's foreign name that is an English word ("Island", Iceland in German).
         prominent = _prominent(span, regions=not (common or given_name), alternates=not (common and single),
                                population=_PROMINENT_GIVEN_NAME_POPULATION if given_name else _PROMINENT_POPULATION)
+        if given_name and not common and not prominent and "before-surname" not in ev:
+            # A state everyone knows is the state, given name or not ("rain for Florida"); a
+            # county or a parish called Patrick or Michael is not.
+            prominent = any(p.kind == "admin1" and kind == "name" and p.population >= _KNOWN_STATE_POPULATION
+                            for p, kind in places)
         if "weak-capital" in ev and common:
             # Capitalised only because a sentence or headline starts: only a place
             # everyone knows ("Turkey", "China") is taken without more evidence.

@@ -219,6 +219,9 @@ FOUND = [
     ("Fighters entered Mosul al-Jadida on Friday.", "Mosul", 0, "IQ", "city"),
     # a locative cue speaks for both names it joins, a common word too ("bender")
     ("Gazprom cut off gas to Tiraspol and Bender on Wednesday.", "Bender", 0, "MD", "city"),
+    # a state everyone knows is the state, though its name is a given name too
+    ("The pattern turns the rain off for Florida during the winter.", "Florida", 0, "US", "admin1"),
+    ("Killer bees are well established in southern Nevada.", "Nevada", 0, "US", "admin1"),
 ]
 
 
@@ -412,6 +415,10 @@ NOT_FOUND = [
     # but not to someone's name after "and", nor to a list of streets
     ("Reporters in San Francisco and Terry Collins in Oakland contributed.", "Terry", 0),
     ("A man was shot at Orange and White streets overnight.", "White", 0),
+    # but not where a surname or an initial follows it, nor a county called by a given name
+    ("Cakes and pies will be auctioned by Virginia Chapin on Friday.", "Virginia", 0),
+    ("In the Honda, driver Virginia L. Lane, 77, was hurt.", "Virginia", 0),
+    ("The project, which Patrick worked on for a year, opened on Friday.", "Patrick", 0),
 ]
 
 
