@@ -222,6 +222,11 @@ class Recognizer:
             common = span.key in self.common_words
             if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):
                 _add_type(low_next, ev)  # but "But town officials said" is a sentence's first word
+            elif next_word == "area" and not (common and ("weak-capital" in ev or _CAPITALISED_BEFORE.search(
+                    text, max(0, span.start - _LOOKBACK), span.start))):
+                # "the Richmond area"; but not "the Bay Area", "Many area cities", nor the last
+                # word of a longer name ("the Danube Delta area")
+                ev.add("type")
             elif low_next in lexicon.PLURAL_REGION_WORDS:
                 ev.update(("type", "type:region"))
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"

@@ -222,6 +222,9 @@ FOUND = [
     # a state everyone knows is the state, though its name is a given name too
     ("The pattern turns the rain off for Florida during the winter.", "Florida", 0, "US", "admin1"),
     ("Killer bees are well established in southern Nevada.", "Nevada", 0, "US", "admin1"),
+    # "the X area" says X is a place, given name or word ("hayward") though it is
+    ("House prices are down in the Hayward area this spring.", "Hayward", 0, "US", "city"),
+    ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
 ]
 
 
@@ -419,6 +422,10 @@ NOT_FOUND = [
     ("Cakes and pies will be auctioned by Virginia Chapin on Friday.", "Virginia", 0),
     ("In the Honda, driver Virginia L. Lane, 77, was hurt.", "Virginia", 0),
     ("The project, which Patrick worked on for a year, opened on Friday.", "Patrick", 0),
+    # "area" after a word capitalised as a sentence's first, or as the end of a longer name
+    ("Many area cities plan to add chlorine.", "Many", 0),
+    ("Students helped clean the New Concord Reservoir area on Saturday.", "Reservoir", 0),
+    ("Bay Area lawmakers met on Monday.", "Bay", 0),
 ]
 
 
