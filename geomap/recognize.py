@@ -65,8 +65,9 @@ _DESCRIBED_AS = re.compile(
     r"(?:[ \t]*,|[ \t]+(?:is|was))[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,3}?"
     r"(city|town|village|suburb|borough|township|hamlet|settlement|municipality|district|county|region|province)"
     r"(?=[ \t]*(?:[,.;:(]|in\b|of\b|on\b|near\b|north|south|east|west|that\b|where\b|located\b|about\b))")
-# "Gabriel Shearer, 34, of Richmond": the town someone of that age is from, read backwards.
-_AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,[ \t]*\d{1,3}[ \t]*,")
+# "Gabriel Shearer, 34, of Richmond", "Stephen Davis, of Chiefland": the town someone (of
+# that age) is from, read backwards.
+_AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
 # A dateline's country may be long: "GOMA, Democratic Republic of the Congo —".

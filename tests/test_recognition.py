@@ -225,6 +225,8 @@ FOUND = [
     # "the X area" says X is a place, given name or word ("hayward") though it is
     ("House prices are down in the Hayward area this spring.", "Hayward", 0, "US", "city"),
     ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
+    # "Name, of Town" says where someone is from, as "Name, 34, of Town" does
+    ("Police said Stephen Davis had been arguing with Michael Durr, of Trenton.", "Trenton", 0, "US", "city"),
 ]
 
 
