@@ -75,6 +75,9 @@ _DATELINE_REACH = 80
 # Places a reader knows on sight: a capitalised mention of one needs no further evidence.
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
+# A river's or a lake's name as news writes it, and the gazetteer's kinds for water.
+_WATER_NAMES = frozenset({"River", "Creek", "Lake"})
+_WATER_KINDS = frozenset({"river", "sea", "strait"})
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
 _KNOWN_STATE_POPULATION = 1_000_000
 # What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
@@ -239,6 +242,10 @@ class Recognizer:
                     _add_type(described.group(1).lower(), ev)  # "Hamilton is a city in", "Dachne, a village in"
             if span.is_demonym and "type:region" in ev and _is_known_container(span):
                 span.is_demonym = False  # "the Somali region" of Ethiopia, not the Somalis
+            if next_word in _WATER_NAMES and not any(p.kind in _WATER_KINDS for p, _ in span.entries):
+                # "the Inhulets River", "the Catawba River": a river the gazetteer lacks, not
+                # the town or county named after it. Only here: the town may be named elsewhere.
+                ev.add("blocked:feature-name")
             if prev_word == "the" and _WATER_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("type:feature")  # "the left bank of the Dnipro", "crossed the Danube"
             if prev_word.lower() == "the" and "type" not in ev and not (

@@ -227,6 +227,9 @@ FOUND = [
     ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
     # "Name, of Town" says where someone is from, as "Name, 34, of Town" does
     ("Police said Stephen Davis had been arguing with Michael Durr, of Trenton.", "Trenton", 0, "US", "city"),
+    # ... though the town's own name elsewhere in the text still counts
+    ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 1, "US", "city"),
+    ("Barges moved up the Mississippi River.", "Mississippi River", 0, "US", "river"),
 ]
 
 
@@ -428,6 +431,9 @@ NOT_FOUND = [
     ("Many area cities plan to add chlorine.", "Many", 0),
     ("Students helped clean the New Concord Reservoir area on Saturday.", "Reservoir", 0),
     ("Bay Area lawmakers met on Monday.", "Bay", 0),
+    # a river the gazetteer lacks is not the town named after it
+    ("The dam on the Inhulets River was hit.", "Inhulets", 0),
+    ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
 ]
 
 
