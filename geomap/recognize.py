@@ -28,6 +28,8 @@ _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
+# A particle elided before a capitalised word: the "d'Ivoire" of "Côte d'Ivoire".
+_ELIDED_PARTICLE = re.compile(r"(?i:d|l|dell|nell|sull|all)['’](?=[A-ZÀ-ÖØ-Þ])")
 # A middle initial and a surname: "L. Lane" (but not the "D.C." of "Washington D.C.").
 _INITIAL_THEN_NAME = re.compile(r"[A-Z]\.[ \t]+[A-Z][a-z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
@@ -651,7 +653,7 @@ def _sentence_starts_before(text: str, offset: int) -> bool:
 
 
 def _capitalised_words(surface: str) -> bool:
-    return all(w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit()
+    return all(w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit() or _ELIDED_PARTICLE.match(w)
                for w in _WORD.findall(surface))
 
 

@@ -230,6 +230,10 @@ FOUND = [
     # ... though the town's own name elsewhere in the text still counts
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 1, "US", "city"),
     ("Barges moved up the Mississippi River.", "Mississippi River", 0, "US", "river"),
+    # a particle elided before a capital is a word of the name
+    ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
+    ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
+    ("The quake was felt in Reggio nell'Emilia.", "Reggio nell'Emilia", 0, "IT", "city"),
 ]
 
 
