@@ -29,6 +29,7 @@ _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
 # A particle elided before a capitalised word: the "d'Ivoire" of "Côte d'Ivoire".
+_ARTICLE_WORDS = frozenset({"the", "a", "an"})
 _ELIDED_PARTICLE = re.compile(r"(?i:d|l|dell|nell|sull|all)['’](?=[A-ZÀ-ÖØ-Þ])")
 # A middle initial and a surname: "L. Lane" (but not the "D.C." of "Washington D.C.").
 _INITIAL_THEN_NAME = re.compile(r"[A-Z]\.[ \t]+[A-Z][a-z]")
@@ -204,7 +205,9 @@ class Recognizer:
             next_word = nxt.group(1) if nxt else ""
             ev = span.evidence
             style = _line_style(text, span.start, line)
-            if style or _sentence_starts_before(text, span.start):
+            if style:
+                ev.update(("weak-capital", "headline"))
+            elif _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
             if "weak-capital" in ev and _dateline(text, span):
                 ev.add("dateline")
@@ -423,8 +426,11 @@ class Recognizer:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name
         # "Butler County" says what it is, where "The City" does not.
         typed = words[-1] in lexicon.TYPE_WORDS and not all(w in lexicon.NAME_PARTICLES for w in words[:-1])
+        # A sentence's start explains the capital of its first word only: "New York has" is
+        # as good as mid-sentence, where "The Post" and a headline's words are not.
+        unexplained = "headline" in ev or words[0] in _ARTICLE_WORDS
         if not single and all(w in self.common_words for w in words) and (
-                ("weak-capital" in ev and not typed) or all(kind == "alt" for _, kind in places)):
+                ("weak-capital" in ev and unexplained and not typed) or all(kind == "alt" for _, kind in places)):
             common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
         if not (common or given_name):
             return True

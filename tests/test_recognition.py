@@ -230,6 +230,10 @@ FOUND = [
     # ... though the town's own name elsewhere in the text still counts
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 1, "US", "city"),
     ("Barges moved up the Mississippi River.", "Mississippi River", 0, "US", "river"),
+    # a sentence's start explains the capital of a name's first word only
+    ("One case was in Ohio. New York has confirmed 28 cases.", "New York", 0, "US", "admin1"),
+    ("Troops stayed. West Bank settlers attacked a village.", "West Bank", 0, "PS", "region"),
+    ("The storm passed. Little Rock police said no one was hurt.", "Little Rock", 0, "US", "city"),
     # a particle elided before a capital is a word of the name
     ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
     ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
@@ -435,6 +439,8 @@ NOT_FOUND = [
     ("Many area cities plan to add chlorine.", "Many", 0),
     ("Students helped clean the New Concord Reservoir area on Saturday.", "Reservoir", 0),
     ("Bay Area lawmakers met on Monday.", "Bay", 0),
+    # ... but not that of a name's "The"
+    ("Troops stayed. The Post reported it.", "The Post", 0),
     # a river the gazetteer lacks is not the town named after it
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
