@@ -214,18 +214,20 @@ class Recognizer:
             elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
                     and style != "upper":
                 ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
-            if prev_word.lower() in lexicon.LOCATIVE_CUES and prev_word[0].islower():
+            # A word that ends the sentence before says nothing of this one ("Troops left. The Post").
+            cue = "" if prev_word[:1].islower() and text[prev[2]:prev[2] + 1] == "." else prev_word
+            if cue.lower() in lexicon.LOCATIVE_CUES and cue[0].islower():
                 ev.add("locative")
-            elif prev_word == "of":
+            elif cue == "of":
                 if _word_before(text, prev[1]) in lexicon.PLURAL_REGION_WORDS:
                     ev.update(("type", "type:region"))
                     listed.append((i, 1))  # "the regions of Donetsk, Luhansk and Kherson"
                 else:
                     _of_evidence(text, prev[1], ev)
-            elif prev_word in lexicon.VESSEL_WORDS or prev_word in lexicon.SHIP_PREFIXES or (
-                    prev_word == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
+            elif cue in lexicon.VESSEL_WORDS or cue in lexicon.SHIP_PREFIXES or (
+                    cue == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"
-            elif prev_word in lexicon.ACTION_VERBS:
+            elif cue in lexicon.ACTION_VERBS:
                 ev.add("target")  # "Russian forces shelled Bakhmut"
             low_next = next_word.lower()
             common = span.key in self.common_words
