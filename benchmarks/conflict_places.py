@@ -71,6 +71,8 @@ Jableh SY|Baniyas SY|Sweida SY|Hakkari TR|Sirnak TR|Cucuta CO|Tibu CO|Batken KG|
 Churachandpur IN|Aizawl IN|Pahalgam IN|Poonch IN|Basilan PH|Pacaraima BR|Mandera KE|Garissa KE|Beled Hawo SO|Gimbi ET
 El Obeid SD|Babanusa SD|Wad Madani SD|Bahawalpur PK|Muridke PK|Quetta PK|Gwadar PK|Turbat PK|Parachinar PK
 Kaesong KP|Gagauzia MD|Abkhazia GE|South Ossetia GE|Grayvoron RU|Jufra LY|Tobruk LY
+Dahiyeh LB|Cité Soleil HT|Azovstal UA|Yeonpyeong Island KR|Socotra YE|Sakhalin RU|Kola Peninsula RU|Cyrenaica LY
+Fezzan LY|Tripolitania LY|Kalimantan ID|Sumatra ID|Sulawesi ID|Transcarpathia UA|Volhynia UA|Darién Gap PA
 """
 
 

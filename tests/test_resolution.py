@@ -716,6 +716,14 @@ def test_a_region_is_no_namesake_of_a_town_called_so_only_by_an_alternate_name(g
     ("Cholera cases rose in Nyanza Province, officials said.", "Nyanza Province", "curated:nyanza-province"),
     ("Ministers from Northern Europe met in Oslo.", "Northern Europe", "curated:northern-europe"),
     ("The outbreak reached Kasai Occidental last week.", "Kasai Occidental", "curated:kasai-occidental"),
+    # islands, historic regions and places war reporting names that no packaged source has
+    ("A tsunami struck Sumatra and Java.", "Sumatra", "curated:sumatra"),
+    ("Smoke from fires in Kalimantan reached Malaysia.", "Kalimantan", "curated:kalimantan"),
+    ("The UAE built an airstrip on Socotra.", "Socotra", "curated:socotra"),
+    ("Israel struck Dahiyeh, Beirut's southern suburb.", "Dahiyeh", "curated:dahiyeh"),
+    ("Gangs control Cité Soleil and much of the capital.", "Cité Soleil", "curated:cite-soleil"),
+    ("Haftar's forces hold Cyrenaica and much of Fezzan.", "Fezzan", "curated:fezzan"),
+    ("Indian and Chinese soldiers clashed in the Galwan Valley.", "Galwan Valley", "curated:galwan-valley"),
 ])
 def test_curated_regions_news_names(geoparser, text, surface, key):
     """Regions news names that no packaged source has (island groups, former provinces, parts of
