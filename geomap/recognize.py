@@ -422,7 +422,10 @@ class Recognizer:
             return False
         words = span.key.split()
         single = len(words) == 1
-        common = single and (span.key in self.common_words or span.key in lexicon.ETHNONYMS)
+        common = single and (span.key in self.common_words or span.key in lexicon.ETHNONYMS or (
+            # a plural the dictionary does not list, where the place goes by it only as an
+            # alternate name: "Farmers" (an old name of Milan, Indiana) is farmers
+            _singular(span.key) in self.common_words and all(kind == "alt" for _, kind in places)))
         given_name = single and (span.key in self.first_names or span.key in self.surnames)
         if common and "part-of-name" in ev:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name
@@ -658,6 +661,17 @@ def _sentence_starts_before(text: str, offset: int) -> bool:
     if _SENTENCE_START_REVERSED.match(before):
         return True
     return low == 0 and _ONLY_SPACE_REVERSED.fullmatch(before) is not None
+
+
+def _singular(word: str) -> str:
+    """The singular of a regular English plural ("farmers", "cities", "boxes"), or ""."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return ""
 
 
 def _capitalised_words(surface: str) -> bool:
