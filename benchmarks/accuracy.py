@@ -11,6 +11,7 @@ A rule written from the errors on one half is kept only where the other half gai
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -50,16 +51,19 @@ def _half(gold: Path, half: str, workdir: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpora", nargs="*", metavar="CORPUS",
+                    help=f"which gold corpora to score: {', '.join(CORPORA)} (default: all)")
+    ap.add_argument("--half", choices=("even", "odd"),
+                    help="only every other document (even: 0, 2, 4...; odd: 1, 3, 5...)")
+    args = ap.parse_args(argv)
+    unknown = [name for name in args.corpora if name not in CORPORA]
+    if unknown:  # checked here: argparse 3.11 rejects an empty "*" list against choices
+        ap.error(f"unknown corpus {', '.join(unknown)} (choose from {', '.join(CORPORA)})")
     if not (EVAL / "score.py").exists():
         print(f"skipped: {EVAL} is absent (the gold corpora live in ../shared/eval)")
         return 0
-    half = None
-    if argv[:1] == ["--half"]:
-        if len(argv) < 2 or argv[1] not in ("even", "odd"):
-            print("--half takes even or odd", file=sys.stderr)
-            return 2
-        half, argv = argv[1], argv[2:]
-    names = argv or list(CORPORA)
+    half, names = args.half, args.corpora or list(CORPORA)
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             r = run(name, Path(tmp), half)
