@@ -93,7 +93,7 @@ STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards high
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
 # ever a mention of the place.
 ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
-                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab")
+                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())
@@ -133,11 +133,11 @@ minister chancellor secretary mayor judge justice officer sgt sergeant lt lieute
 rev reverend prof professor pope king queen prince princess sir lady lord coach chairman chief spokesman
 spokeswoman ambassador commander adm admiral maj major pvt private cpl corporal detective deputy sheriff
 director saint st""".split())
-# Time words, months written short among them ("Nov. 4"), are never places on their own,
-# whatever the gazetteer holds.
+# Time words, months written short among them ("Nov. 4") and feasts ("during Ramadan", an
+# old name of Turabah, Saudi Arabia), are never places on their own, whatever the gazetteer holds.
 TIME_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday christmas easter
-jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+jan feb mar apr jun jul aug sep sept oct nov dec ramadan eid""".split())
 # Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don", "Dar es Salaam").
 NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
 van von y e en es sur sous and bin ibn

@@ -265,6 +265,8 @@ class Recognizer:
                 ev.add("blocked:organisation")  # "Operation Olive Branch"; but "Operation Euphrates Shield"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
+            elif text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):
+                ev.add("blocked:designation")  # a flu strain's name: "A/California/7/2009"
             if i > 0 and RENAMING_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("renamed")  # "Chennai, formerly Madras": each is a name of the same place
                 spans[i - 1].evidence.add("renamed")
@@ -286,7 +288,7 @@ class Recognizer:
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \
                     and _word_after(text, nxt.end()) not in lexicon.WEAPON_EVENTS:
                 ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"
-            elif low_next in lexicon.DISEASE_WORDS and next_word.islower() and not _names_country(span):
+            elif low_next in lexicon.DISEASE_WORDS and not _names_country(span):
                 ev.add("blocked:disease")  # "Marburg virus", "West Nile virus", "Lyme disease"
             if _a_vehicle(text, span, prev, next_word):
                 ev.add("blocked:vehicle")  # "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango"
@@ -528,8 +530,8 @@ def _code_matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int
         start, end = last + 1 - len(code), last + 1
         if start > 0 and (_is_word_char(text[start - 1]) or text[start - 1] == "."):
             continue
-        if end < len(text) and _is_word_char(text[end]):
-            continue
+        if end < len(text) and (_is_word_char(text[end]) or text[end] == "$"):
+            continue  # nor a currency's code: "US$460 million", "HK$5"
         found.append((start, end, code))
     found.sort(key=lambda m: (m[0], -m[1]))
     alone, taken_to = [], -1

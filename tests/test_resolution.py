@@ -288,6 +288,18 @@ def test_dnipro_river(geoparser):
     assert (m.place.kind, m.precision) == ("river", 3), _describe(m)
 
 
+@pytest.mark.parametrize("text, surface, country", [
+    ("Barges sailed down the Vistula to Gdansk.", "Vistula", "PL"),  # not Toledo, an old name of which it is
+    ("Troops dug in along the Southern Bug.", "Southern Bug", "UA"),
+    ("Ukrainian forces crossed the Oder and the Elbe in a drill.", "Elbe", "DE"),  # not the town of Elbe
+    ("Fighting spread along the Irrawaddy.", "Irrawaddy", "MM"),
+    ("The Helmand River dried up in Helmand.", "Helmand River", None),
+])
+def test_curated_rivers(geoparser, text, surface, country):
+    m = _one(geoparser, text, surface)
+    assert (m.place.kind, m.place.country_code) == ("river", country), _describe(m)
+
+
 @pytest.mark.parametrize("text", [
     "Us and them: Europe's divided response to the war.",
     "Us against the world, the banner read, as crowds gathered in Paris.",
