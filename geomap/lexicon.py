@@ -55,6 +55,12 @@ inside within throughout across beyond along off en route visiting visited enter
 # named only so is not dropped as a stray word (resolve._isolated_towns).
 ACTION_VERBS = frozenset("""shelled bombed struck hit attacked targeted raided captured seized took retook
 recaptured liberated stormed encircled besieged overran occupied evacuated""".split())
+# Words that say where a region lies or what its land is; regions are named so ("Central",
+# Uganda; "Delta", Nigeria), but capitalised, the words far more often begin other names
+# ("Eastern Mediterranean", "Western blot", "the Delta variant").
+POSITION_WORDS = frozenset("""central centre center eastern western northern southern north south east west
+northeast northwest southeast southwest midwest interior upper lower middle inner outer coast coastal littoral
+maritime delta plateau highlands lowlands lakes islands valley capital metropolitan""".split())
 # Words after a name that say what kind of place it is ("Kherson region").
 TYPE_WORDS = frozenset("""oblast region province county city town village district state raion governorate
 municipality parish prefecture island islands river valley border front mountains sea coast""".split())

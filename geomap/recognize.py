@@ -448,9 +448,11 @@ class Recognizer:
         # Nor is a country's foreign name that is an English word ("Island", Iceland in German).
         prominent = _prominent(span, regions=not (common or given_name), alternates=not (common and single),
                                population=_PROMINENT_GIVEN_NAME_POPULATION if given_name else _PROMINENT_POPULATION)
-        if given_name and not common and not prominent and "before-surname" not in ev:
-            # A state everyone knows is the state, given name or not ("rain for Florida"); a
-            # county or a parish called Patrick or Michael is not.
+        if (given_name or common) and not prominent and "before-surname" not in ev \
+                and span.key not in lexicon.POSITION_WORDS:
+            # A state everyone knows is the state, given name or word or not ("rain for Florida",
+            # "Michigan's customers"); a county or a parish called Patrick or Michael is not, nor
+            # a region named by where it lies ("Central", "Eastern", "Delta").
             prominent = any(p.kind == "admin1" and kind == "name" and p.population >= _KNOWN_STATE_POPULATION
                             for p, kind in places)
         if "weak-capital" in ev and common:

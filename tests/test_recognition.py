@@ -222,6 +222,9 @@ FOUND = [
     # a state everyone knows is the state, though its name is a given name too
     ("The pattern turns the rain off for Florida during the winter.", "Florida", 0, "US", "admin1"),
     ("Killer bees are well established in southern Nevada.", "Nevada", 0, "US", "admin1"),
+    # ... or a word too ("michigan" is a card game)
+    ("He said Michigan's customers would pay more.", "Michigan", 0, "US", "admin1"),
+    ("Officials said Colorado's governor declared an emergency.", "Colorado", 0, "US", "admin1"),
     # "the X area" says X is a place, given name or word ("hayward") though it is
     ("House prices are down in the Hayward area this spring.", "Hayward", 0, "US", "city"),
     ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
@@ -444,6 +447,9 @@ NOT_FOUND = [
     # a locative cue that ends the sentence before says nothing of the next one's first word
     ("Troops left. The Post reported it.", "The Post", 0),
     ("She missed it this time around. Still, some things stayed.", "Still", 0),
+    # but a region named by where it lies is no better known for being big (Delta, Nigeria)
+    ("The Delta variant spread quickly, officials said.", "Delta", 0),
+    ("Doctors see many cases in the Eastern Mediterranean each year.", "Eastern", 0),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
