@@ -141,9 +141,11 @@ spokeswoman ambassador commander adm admiral maj major pvt private cpl corporal 
 director saint st""".split())
 # Time words, months written short among them ("Nov. 4") and feasts ("during Ramadan", an
 # old name of Turabah, Saudi Arabia), are never places on their own, whatever the gazetteer holds.
-TIME_WORDS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday christmas easter
-jan feb mar apr jun jul aug sep sept oct nov dec ramadan eid""".split())
+# Days of the week are given names too (Sunday is in the census list) but never before a
+# surname in news: "p.m. Sunday Alexandria Police went to".
+WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday""".split())
+TIME_WORDS = WEEKDAYS | frozenset("""january february march april may june july august september october november
+december christmas easter jan feb mar apr jun jul aug sep sept oct nov dec ramadan eid""".split())
 # Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don", "Dar es Salaam").
 NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
 van von y e en es sur sous and bin ibn

@@ -303,8 +303,8 @@ class Recognizer:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
-                given = low in self.first_names and (low not in self.common_words or not (
-                    style or _sentence_starts_before(text, prev[1])))
+                given = low in self.first_names and low not in lexicon.WEEKDAYS and (
+                    low not in self.common_words or not (style or _sentence_starts_before(text, prev[1])))
                 initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
                     and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
                 if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_known_container(prev_span))):
@@ -314,6 +314,7 @@ class Recognizer:
                         # The given name is a town's too: "Sydney McClain", "Sidney Crosby".
                         prev_span.evidence.add("blocked:person")
                 elif (prev_span is None and not prev_word.isupper() and low not in lexicon.NAME_PARTICLES
+                      and low not in lexicon.TIME_WORDS
                       and "weak-capital" not in ev and (low not in self.common_words or (
                           # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping".
                           len(low) == 2 and not style and not _sentence_starts_before(text, prev[1])))):

@@ -225,6 +225,8 @@ FOUND = [
     # ... or a word too ("michigan" is a card game)
     ("He said Michigan's customers would pay more.", "Michigan", 0, "US", "admin1"),
     ("Officials said Colorado's governor declared an emergency.", "Colorado", 0, "US", "admin1"),
+    # a weekday is a given name in the census list, but no one's before a town's name
+    ("Around 7:35 p.m. Sunday Alexandria police went to the home.", "Alexandria", 0, None, "city"),
     # "the X area" says X is a place, given name or word ("hayward") though it is
     ("House prices are down in the Hayward area this spring.", "Hayward", 0, "US", "city"),
     ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
