@@ -241,8 +241,10 @@ class Recognizer:
             elif low_next in lexicon.PLURAL_REGION_WORDS:
                 ev.update(("type", "type:region"))
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"
-            elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower():
-                ev.add("resident")
+            elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower() and not (
+                    common and prev_word[:1].isupper() and prev_word.lower() not in _ARTICLE_WORDS
+                    and text[prev[2]:span.start] == " "):
+                ev.add("resident")  # "a Roselle man"; but "a Meadow Grove man" names Meadow Grove
             elif next_word in ("is", "was") or text.startswith(",", span.end):
                 described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
                 if described:
@@ -442,7 +444,8 @@ class Recognizer:
             common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
         if not (common or given_name):
             return True
-        if strong or "locative" in ev or "renamed" in ev or ("resident" in ev and not common):
+        if strong or "locative" in ev or "renamed" in ev or ("resident" in ev and not (
+                common and ("weak-capital" in ev or span.key in lexicon.ETHNONYMS))):
             return True  # "a Richmond man", not "One man"
         # A region sharing a common word's name ("Western", "Central") is no help,
         # and a town sharing a given name must be a big one ("Houston", not "Mary").

@@ -225,6 +225,10 @@ FOUND = [
     # ... or a word too ("michigan" is a card game)
     ("He said Michigan's customers would pay more.", "Michigan", 0, "US", "admin1"),
     ("Officials said Colorado's governor declared an emergency.", "Colorado", 0, "US", "admin1"),
+    # a kind of resident after a capitalised word says it is a place, the word common or not,
+    # unless it is capitalised only for opening a sentence
+    ("A Chapin man died early Tuesday in a crash.", "Chapin", 0, "US", "city"),
+    ("The grant money Roselle police received came from the state.", "Roselle", 0, "US", "city"),
     # a weekday is a given name in the census list, but no one's before a town's name
     ("Around 7:35 p.m. Sunday Alexandria police went to the home.", "Alexandria", 0, None, "city"),
     # "the X area" says X is a place, given name or word ("hayward") though it is
@@ -452,6 +456,9 @@ NOT_FOUND = [
     # but a region named by where it lies is no better known for being big (Delta, Nigeria)
     ("The Delta variant spread quickly, officials said.", "Delta", 0),
     ("Doctors see many cases in the Eastern Mediterranean each year.", "Eastern", 0),
+    # ... but not the last word of a longer name, nor a people's name
+    ("She falsely accused a Meadow Grove man of assault.", "Grove", 0),
+    ("Younis, an Arab woman from Israel, led the group.", "Arab", 0),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
