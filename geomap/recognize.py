@@ -71,6 +71,8 @@ _DESCRIBED_AS = re.compile(
 # "Gabriel Shearer, 34, of Richmond", "Stephen Davis, of Chiefland": the town someone (of
 # that age) is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
+# "Terry Lee Jolly, 60, Lebanon, was arrested": the town someone of that age lives in, read backwards.
+_AGE_THEN_TOWN_REVERSED = re.compile(r"[ \t]*,[ \t]*\d{1,3}[ \t]*,[ \t]*[a-z'’.]*[A-Z]")
 _LOOKBACK = 40
 _LOOKAHEAD = 40
 # A dateline's country may be long: "GOMA, Democratic Republic of the Congo —".
@@ -274,6 +276,8 @@ class Recognizer:
                 spans[i - 1].evidence.add("renamed")
             elif i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
+            elif _AGE_THEN_TOWN_REVERSED.match(text[max(0, span.start - _LOOKBACK):span.start][::-1]):
+                ev.update(("type", "type:settlement"))
             elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None

@@ -265,6 +265,8 @@ class Resolver:
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS
+            elif place.kind == "country" and town_typed:
+                score -= _TYPE_WORD_BONUS  # "the town of Lebanon", "Jane Doe, 60, Lebanon": no country
             elif place.kind in _CURATED_KINDS and feature_typed:
                 score += _TYPE_WORD_BONUS
             elif place.kind == "city" and definite and curated:

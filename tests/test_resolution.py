@@ -831,3 +831,20 @@ def test_a_lone_small_town_far_from_everything_else_is_dropped(geoparser, text, 
 def test_a_small_town_with_something_to_speak_for_it_stays(geoparser, text, surface, country):
     m = _one(geoparser, text, surface)
     assert m.place.country_code == country, _describe(m)
+
+
+LEBANON_INDIANA, BOONE_COUNTY_INDIANA = 4922673, 4918273
+
+
+def test_the_town_someone_of_an_age_lives_in_is_a_town_not_a_country(geoparser):
+    """US local news gives a person's age and town: "Terry Lee Jolly, 60, Lebanon, was arrested".
+    That Lebanon is a town, and the county the story names says which one (Lebanon, Indiana,
+    seat of Boone County)."""
+    text = ("Terry Lee Jolly, 60, Lebanon, was arrested Thursday. Jolly, who has no prior arrest "
+            "record in Boone County, was taken into custody by Lebanon police.")
+    for occurrence in (0, 1):
+        m = _one(geoparser, text, "Lebanon", occurrence)
+        assert m.place.geonameid == LEBANON_INDIANA, _describe(m)
+    m = _one(geoparser, text, "Boone County")
+    assert m.place.geonameid == BOONE_COUNTY_INDIANA, _describe(m)
+    assert "type:settlement" in _one(geoparser, text, "Lebanon").evidence
