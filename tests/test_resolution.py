@@ -736,6 +736,9 @@ def test_a_region_is_no_namesake_of_a_town_called_so_only_by_an_alternate_name(g
     ("Gangs control Cité Soleil and much of the capital.", "Cité Soleil", "curated:cite-soleil"),
     ("Haftar's forces hold Cyrenaica and much of Fezzan.", "Fezzan", "curated:fezzan"),
     ("Indian and Chinese soldiers clashed in the Galwan Valley.", "Galwan Valley", "curated:galwan-valley"),
+    ("Drones hit bombers at Olenya and Engels.", "Olenya", "curated:olenya"),
+    ("Russian jets flew from the Khmeimim base near Latakia.", "Khmeimim", "curated:hmeimim-air-base"),
+    ("The United States struck Fordow and Natanz.", "Fordow", "curated:fordow"),
 ])
 def test_curated_regions_news_names(geoparser, text, surface, key):
     """Regions news names that no packaged source has (island groups, former provinces, parts of
