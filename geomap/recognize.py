@@ -336,6 +336,8 @@ class Recognizer:
                     _before_hyphenated_name(text, span.end) and not joined_to_next and not _landmark(span)):
                 ev.add("blocked:hyphenated")
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
+            if next_is_place and span.key in lexicon.POSITION_WORDS:
+                ev.add("part-of-name")  # "South L.A.", "North Texas": a part of the place after it
             # A capitalised word after a name may be the rest of a longer name; an acronym
             # ("Erie GM", "Kyiv AP") is not, nor a date as US wire copy writes it ("in Bakhmut
             # Monday", "in Moscow October 7").

@@ -243,6 +243,9 @@ FOUND = [
     ("One case was in Ohio. New York has confirmed 28 cases.", "New York", 0, "US", "admin1"),
     ("Troops stayed. West Bank settlers attacked a village.", "West Bank", 0, "PS", "region"),
     ("The storm passed. Little Rock police said no one was hurt.", "Little Rock", 0, "US", "city"),
+    # abbreviations of cities and governorates' other spellings
+    ("Two men were shot in South L.A. on Friday.", "L.A.", 0, "US", "city"),
+    ("Hadad, who was from Menoufia, died on Monday.", "Menoufia", 0, "EG", "admin1"),
     # a particle elided before a capital is a word of the name
     ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
     ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
@@ -459,6 +462,9 @@ NOT_FOUND = [
     # ... but not the last word of a longer name, nor a people's name
     ("She falsely accused a Meadow Grove man of assault.", "Grove", 0),
     ("Younis, an Arab woman from Israel, led the group.", "Arab", 0),
+    # a compass word right before a place is part of the place's name, not a place of its own
+    ("The school moved from Northwest D.C. to Penn Quarter.", "Northwest", 0),
+    ("Two men were shot in South L.A. on Friday.", "South", 0),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
