@@ -48,7 +48,7 @@ _TYPE_WORD_BONUS = 4.0
 # over the sea ("Port Sudan on the Red Sea"). 3.0, as for towns' namesakes, let them; at 10 they
 # cannot (LGL, GeoVirus and WikToR unchanged either way).
 _FEATURE_NAMESAKE_PENALTY = 10.0
-_DEFINITE_TOWN_PENALTY = 8.0
+_DEFINITE_TOWN_PENALTY = 12.0
 _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
@@ -246,7 +246,8 @@ class Resolver:
                 if capital and place.kind == "city":
                     score -= _CAPITALS_NAME_PENALTY
             if place.id == preferred and not (region_typed and place.kind == "city") and not (
-                    town_typed and place.kind in ("admin1", "admin2")):
+                    town_typed and place.kind in ("admin1", "admin2")) and not (
+                    feature_typed and place.kind not in _CURATED_KINDS):
                 score += _PREFERENCE_BONUS  # news sense, unless a type word says otherwise ("the Kharkiv region")
             if place.kind in ("admin1", "admin2"):
                 if region_typed:
@@ -269,7 +270,7 @@ class Resolver:
                 score -= _TYPE_WORD_BONUS  # "the town of Lebanon", "Jane Doe, 60, Lebanon": no country
             elif place.kind in _CURATED_KINDS and feature_typed:
                 score += _TYPE_WORD_BONUS
-            elif place.kind == "city" and definite and curated:
+            elif place.kind == "city" and (definite or feature_typed) and curated:
                 # A river or sea takes "the", a town does not: "crossed the Dnipro" is the river
                 # (not the city, the name's news sense alone), "the Thames" not the New Zealand town.
                 score -= _DEFINITE_TOWN_PENALTY

@@ -288,6 +288,20 @@ def test_dnipro_river(geoparser):
     assert (m.place.kind, m.precision) == ("river", 3), _describe(m)
 
 
+@pytest.mark.parametrize("text", [
+    # a lower-case type word speaks against the city's news sense
+    "Shelling of Kherson continued from across the Dnipro river.",
+    # "the" before the name, in a report full of Ukrainian towns that lend the city support
+    "Russian glide bombs struck Kharkiv overnight. Further east, Russian forces pressed toward Pokrovsk "
+    "and Kostiantynivka, while Ukrainian drones hit an oil depot in the Bryansk region and a refinery near "
+    "Saratov. In the south, shelling of Kherson and Nikopol continued across the Dnipro. President "
+    "Volodymyr Zelenskyy, speaking in Kyiv, urged Washington and Brussels to send more air defences.",
+])
+def test_dnipro_is_the_river_where_the_text_says_so(geoparser, text):
+    m = _one(geoparser, text, "Dnipro")
+    assert m.place.kind == "river", _describe(m)
+
+
 @pytest.mark.parametrize("text, surface, country", [
     ("Barges sailed down the Vistula to Gdansk.", "Vistula", "PL"),  # not Toledo, an old name of which it is
     ("Troops dug in along the Southern Bug.", "Southern Bug", "UA"),
