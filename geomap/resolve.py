@@ -86,6 +86,7 @@ _FOREIGN_NAMESAKE_MEMBERS_BONUS = 1.0
 # A town at least this big is one a reader knows, named alone or not (see _isolated_towns).
 _KNOWN_TOWN_POPULATION = 100_000
 _ISOLATION_CONTEXT = 2  # other names with a country needed to call a town isolated
+_FAR_KM = 3000.0  # a small town this far from every other place a text names is a namesake
 _CLOSENESS_BONUS = 1.5
 _CLOSENESS_KM = 300.0
 _SUPPORT_CAP = 2.0
@@ -174,7 +175,8 @@ class Resolver:
         orders = {key: sorted(range(len(found.places)), key=lambda i: (-scores[key][i], found.places[i].id))
                   for key, found in senses.items()}
         chosen = {key: senses[key].places[order[0]] for key, order in orders.items()}
-        isolated = _isolated_towns(groups, chosen, self.gazetteer.neighbours, text)
+        isolated = _isolated_towns(groups, chosen, self.gazetteer.neighbours, text,
+                                   [p for places in demonym_countries.values() for p in places[:1]])
         mentions = []
         for key, group in groups.items():
             if key in demonym_countries:
@@ -297,7 +299,8 @@ def _speaks_for_itself(span: Span, text: str | None) -> bool:
 
 
 def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
-                    neighbours: Mapping[str, frozenset[str]], text: str | None = None) -> set[str]:
+                    neighbours: Mapping[str, frozenset[str]], text: str | None = None,
+                    demonym_places: Sequence[Place] = ()) -> set[str]:
     """Names whose best sense is a small town that nothing in the text speaks for: no span of
     the name has evidence of its own (a locative cue, a type word, a comma before a container,
     a dateline, a verb of war...), and the text names places in at least two other countries
@@ -315,11 +318,23 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     for key, place in chosen.items():
         if place.kind != "city" or place.population >= _KNOWN_TOWN_POPULATION:
             continue
-        if any(_speaks_for_itself(span, text) for span in groups[key]):
-            continue
         others = [country for other, country in countries.items() if other != key]
+        if len(others) < _ISOLATION_CONTEXT:
+            continue
+        if any(_speaks_for_itself(span, text) for span in groups[key]):
+            # Evidence keeps a town, unless it lies a world away from every other place the
+            # text names, peoples' countries included ("the Georgian MoD" keeps Gori): then the
+            # gazetteer lacks the place meant and holds only a namesake ("the Artibonite valley
+            # town of Petite-Riviere" in a Haiti report is not in Mauritius).
+            here = _point(place)
+            context = {other.id: other for name, other in chosen.items() if name != key and other.country_code}
+            context.update((p.id, p) for p in demonym_places)
+            if len(context) >= _ISOLATION_CONTEXT and all(
+                    _km(*here, *_point(other)) > _FAR_KM for other in context.values()):
+                isolated.add(key)
+            continue
         near = neighbours.get(place.country_code, frozenset())
-        if len(others) >= _ISOLATION_CONTEXT and not any(c == place.country_code or c in near for c in others):
+        if not any(c == place.country_code or c in near for c in others):
             isolated.add(key)
     return isolated
 

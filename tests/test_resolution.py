@@ -865,3 +865,21 @@ def test_the_town_someone_of_an_age_lives_in_is_a_town_not_a_country(geoparser):
     m = _one(geoparser, text, "Boone County")
     assert m.place.geonameid == BOONE_COUNTY_INDIANA, _describe(m)
     assert "type:settlement" in _one(geoparser, text, "Lebanon").evidence
+
+
+def test_a_town_a_world_away_from_everything_else_is_a_namesake_not_a_mention(geoparser):
+    """The gazetteer has no Petite-Riviere in Haiti, only one in Mauritius: in a report from
+    Haiti, that one is dropped, type word or not, rather than put on the map 14,000 km away."""
+    text = ("PORT-AU-PRINCE, Haiti - Gangs attacked Mirebalais and the Artibonite valley town of "
+            "Petite-Rivière, the United Nations said, as Kenyan police led the mission in the capital.")
+    mentions = geoparser.geoparse(text)
+    assert "Petite-Rivière" not in [m.text for m in mentions], [_describe(m) for m in mentions]
+    assert {m.place.country_code for m in mentions} == {"HT"}, [_describe(m) for m in mentions]
+
+
+def test_a_peoples_name_keeps_a_far_town_its_country_holds(geoparser):
+    """"the Georgian MoD" says the story is in Georgia, though its only other places are American."""
+    text = ("Senior U.S. Military Official Visits Georgia. The general, the second highest ranking "
+            "officer of the United States, will travel to the town of Gori, according to the Georgian MoD.")
+    m = _one(geoparser, text, "Gori")
+    assert m.place.country_code == "GE", _describe(m)
