@@ -434,9 +434,9 @@ class Recognizer:
         words = span.key.split()
         single = len(words) == 1
         common = single and (span.key in self.common_words or span.key in lexicon.ETHNONYMS or (
-            # a plural the dictionary does not list, where the place goes by it only as an
-            # alternate name: "Farmers" (an old name of Milan, Indiana) is farmers
-            _singular(span.key) in self.common_words and all(kind == "alt" for _, kind in places)))
+            # a plural the dictionary does not list, where only towns go by it, as an alternate
+            # name: "Farmers" (an old name of Milan, Indiana) is farmers; "the Urals" are not urals
+            _singular(span.key) in self.common_words and all(kind == "alt" and p.kind == "city" for p, kind in places)))
         given_name = single and (span.key in self.first_names or span.key in self.surnames)
         if common and "part-of-name" in ev:
             return False  # "South Arlington", "Metro Nashville": a word of a longer name

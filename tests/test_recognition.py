@@ -246,6 +246,8 @@ FOUND = [
     # abbreviations of cities and governorates' other spellings
     ("Two men were shot in South L.A. on Friday.", "L.A.", 0, "US", "city"),
     ("Hadad, who was from Menoufia, died on Monday.", "Menoufia", 0, "EG", "admin1"),
+    # a plural that is a word's ("ural" is in the dictionary) still names what is not a town
+    ("Factories in the Urals were hit by drones.", "Urals", 0, "RU", "region"),
     # a particle elided before a capital is a word of the name
     ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
     ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
