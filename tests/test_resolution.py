@@ -751,6 +751,8 @@ def test_a_region_is_no_namesake_of_a_town_called_so_only_by_an_alternate_name(g
     ("Haftar's forces hold Cyrenaica and much of Fezzan.", "Fezzan", "curated:fezzan"),
     ("Indian and Chinese soldiers clashed in the Galwan Valley.", "Galwan Valley", "curated:galwan-valley"),
     ("Drones hit bombers at Olenya and Engels.", "Olenya", "curated:olenya"),
+    ("Displaced families fled from Maghazi to al-Mawasi near Khan Younis.", "al-Mawasi", "curated:al-mawasi"),
+    ("Settlers entered Sheikh Jarrah overnight.", "Sheikh Jarrah", "curated:sheikh-jarrah"),  # not Sheikh, Somalia
     ("An earthquake in Morocco's High Atlas mountains killed thousands.", "High Atlas", "curated:high-atlas"),
     ("US jets bombed caves at Tora Bora in the Hindu Kush.", "Hindu Kush", "curated:hindu-kush"),
     ("Turkish drones struck the Qandil Mountains overnight.", "Qandil Mountains", "curated:qandil-mountains"),
