@@ -321,7 +321,9 @@ class Recognizer:
                         prev_span.evidence.add("blocked:person")
                 elif (prev_span is None and not prev_word.isupper() and low not in lexicon.NAME_PARTICLES
                       and low not in lexicon.TIME_WORDS
-                      and "weak-capital" not in ev and (low not in self.common_words or (
+                      and "weak-capital" not in ev and (low not in self.common_words and not (
+                          # a plural before a place a reader knows: "Official Visits Georgia"
+                          _prominent(span) and _singular(low) in self.common_words) or (
                           # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping".
                           len(low) == 2 and not style and not _sentence_starts_before(text, prev[1])))):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name

@@ -248,6 +248,9 @@ FOUND = [
     ("Hadad, who was from Menoufia, died on Monday.", "Menoufia", 0, "EG", "admin1"),
     # a plural that is a word's ("ural" is in the dictionary) still names what is not a town
     ("Factories in the Urals were hit by drones.", "Urals", 0, "RU", "region"),
+    # a plural before a place a reader knows is a word, not the start of someone's name
+    ("Senior U.S. Military Official Visits Georgia. He will meet the president in Tbilisi.", "Georgia", 0,
+     "GE", "country"),
     # a particle elided before a capital is a word of the name
     ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
     ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
@@ -467,6 +470,8 @@ NOT_FOUND = [
     # a compass word right before a place is part of the place's name, not a place of its own
     ("The school moved from Northwest D.C. to Penn Quarter.", "Northwest", 0),
     ("Two men were shot in South L.A. on Friday.", "South", 0),
+    # ... but before a small town's name it may still be a name's ("Hani", a village in Turkey)
+    ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
