@@ -86,12 +86,13 @@ FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
 # Institutions named after their town ("Paris Public Library") do place it there,
 # so only media, companies, teams, military units, fronts ("the Tigray People's Liberation
-# Front", "the Polisario Front") and streets block.
+# Front", "the Polisario Front"), streets and elementary schools (named after people as often as
+# places: "Franklin Elementary", "Kit Carson Elementary") block.
 BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle telegraph examiner observer
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united motor motors
-regiment battalion brigade corps legion force front""".split())
+regiment battalion brigade corps legion force front elementary""".split())
 # Plurals that make a list of names one of streets: "at Orange and White streets".
 STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
