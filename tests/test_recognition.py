@@ -485,7 +485,7 @@ NOT_FOUND = [
     ("The minister told Voice of America that aid was on its way.", "America", 0),
     ("The minister told Radio Free Europe that aid was on its way.", "Europe", 0),
     # an elementary school is as often named after someone as after a place
-    ("Five boys attending Franklin Elementary in Santa Ana were diagnosed.", "Franklin", 0),
+    ("The plant was located directly adjacent to Kennedy Elementary School, parents said.", "Kennedy", 0),
     # a river the gazetteer lacks is not the town named after it
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
