@@ -28,8 +28,9 @@ _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
-# A particle elided before a capitalised word: the "d'Ivoire" of "Côte d'Ivoire".
+# English articles: a capital on them, or a name's first word after them, is no proper name's.
 _ARTICLE_WORDS = frozenset({"the", "a", "an"})
+# A particle elided before a capitalised word: the "d'Ivoire" of "Côte d'Ivoire".
 _ELIDED_PARTICLE = re.compile(r"(?i:d|l|dell|nell|sull|all)['’](?=[A-ZÀ-ÖØ-Þ])")
 # A middle initial and a surname: "L. Lane" (but not the "D.C." of "Washington D.C.").
 _INITIAL_THEN_NAME = re.compile(r"[A-Z]\.[ \t]+[A-Z][a-z]")
@@ -277,7 +278,7 @@ class Recognizer:
             elif i > 0 and _COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("after-comma")  # the Y of "X, Y"
             elif _AGE_THEN_TOWN_REVERSED.match(text[max(0, span.start - _LOOKBACK):span.start][::-1]):
-                ev.update(("type", "type:settlement"))
+                ev.update(("type", "type:settlement"))  # "Terry Lee Jolly, 60, Lebanon": a town
             elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None

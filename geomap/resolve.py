@@ -312,7 +312,12 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     attacker, not where Bakhmut is), nor do seas and regions without a country ("the port of
     Azov" beside the Sea of Azov); and a neighbour's places keep a town ("Kherson strike
     kills ten, Moscow and Russia say": Kherson's population in the packaged data is 66,000).
-    Measured with benchmarks/accuracy.py --half: F1 up on both halves of LGL and GeoVirus."""
+    Measured with benchmarks/accuracy.py --half: F1 up on both halves of LGL and GeoVirus.
+
+    Also names whose best sense is a small town that has evidence but lies more than _FAR_KM
+    from every other place the text names (peoples' countries counting here): the gazetteer
+    lacks the place meant and holds only a far namesake (Petite-Riviere, Mauritius, in a
+    report from Haiti). WikToR: every one of the 456 mentions this drops was wrong."""
     countries = {key: place.country_code for key, place in chosen.items() if place.country_code}
     isolated = set()
     for key, place in chosen.items():
