@@ -314,7 +314,11 @@ class Recognizer:
                     low not in self.common_words or not (style or _sentence_starts_before(text, prev[1])))
                 initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
                     and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
-                if low in lexicon.PERSON_TITLES or initial or (given and not (prev_span and _is_known_container(prev_span))):
+                # A known region before a town is the town's ("Georgia Atlanta" in a headline),
+                # but not before a surname ("Jordan Henderson").
+                container_before = prev_span is not None and _is_known_container(prev_span) \
+                    and span.key not in self.surnames
+                if low in lexicon.PERSON_TITLES or initial or (given and not container_before):
                     ev.add("blocked:person")  # "President Biden", "Angela Merkel", "Tyrise M. Bell"
                     if given and prev_span is not None and not _landmark(prev_span) \
                             and span.key not in self.common_words and text[prev_span.end:span.start] == " ":

@@ -472,6 +472,8 @@ NOT_FOUND = [
     ("Two men were shot in South L.A. on Friday.", "South", 0),
     # ... but before a small town's name it may still be a name's ("Hani", a village in Turkey)
     ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
+    # a country's name that is a given name, before a surname that is a town's: someone's name
+    ("The former England captain Jordan Henderson said he was shocked.", "Henderson", 0),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
