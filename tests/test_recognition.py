@@ -236,7 +236,7 @@ FOUND = [
     ("Dog-nappers hit Lindsay area.", "Lindsay", 0, None, "city"),
     # "Name, of Town" says where someone is from, as "Name, 34, of Town" does
     ("Police said Stephen Davis had been arguing with Michael Durr, of Trenton.", "Trenton", 0, "US", "city"),
-    # ... though the town's own name elsewhere in the text still counts
+    # a river the gazetteer lacks blocks only the name before "River": the town named elsewhere counts
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 1, "US", "city"),
     ("Barges moved up the Mississippi River.", "Mississippi River", 0, "US", "river"),
     # a sentence's start explains the capital of a name's first word only

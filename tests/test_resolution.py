@@ -303,7 +303,7 @@ def test_dnipro_is_the_river_where_the_text_says_so(geoparser, text):
 
 
 @pytest.mark.parametrize("text, surface, country", [
-    ("Barges sailed down the Vistula to Gdansk.", "Vistula", "PL"),  # not Toledo, an old name of which it is
+    ("Barges sailed down the Vistula to Gdansk.", "Vistula", "PL"),  # not Toledo, Ohio, which was once called so
     ("Troops dug in along the Southern Bug.", "Southern Bug", "UA"),
     ("Ukrainian forces crossed the Oder and the Elbe in a drill.", "Elbe", "DE"),  # not the town of Elbe
     ("Fighting spread along the Irrawaddy.", "Irrawaddy", "MM"),
