@@ -319,6 +319,12 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     lacks the place meant and holds only a far namesake (Petite-Riviere, Mauritius, in a
     report from Haiti). WikToR: every one of the 456 mentions this drops was wrong."""
     countries = {key: place.country_code for key, place in chosen.items() if place.country_code}
+    # Each named place's point, once, and the names that name it (None for a people's country).
+    points: dict[int, tuple[float, float, float]] = {}
+    named_by: dict[int, set[str | None]] = defaultdict(set)
+    for name, other in [*((k, p) for k, p in chosen.items() if p.country_code), *((None, p) for p in demonym_places)]:
+        points.setdefault(other.id, _point(other))
+        named_by[other.id].add(name)
     isolated = set()
     for key, place in chosen.items():
         if place.kind != "city" or place.population >= _KNOWN_TOWN_POPULATION:
@@ -332,10 +338,8 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
             # gazetteer lacks the place meant and holds only a namesake ("the Artibonite valley
             # town of Petite-Riviere" in a Haiti report is not in Mauritius).
             here = _point(place)
-            context = {other.id: other for name, other in chosen.items() if name != key and other.country_code}
-            context.update((p.id, p) for p in demonym_places)
-            if len(context) >= _ISOLATION_CONTEXT and all(
-                    _km(*here, *_point(other)) > _FAR_KM for other in context.values()):
+            context = [point for pid, point in points.items() if named_by[pid] - {key}]
+            if len(context) >= _ISOLATION_CONTEXT and all(_km(*here, *point) > _FAR_KM for point in context):
                 isolated.add(key)
             continue
         near = neighbours.get(place.country_code, frozenset())
