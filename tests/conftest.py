@@ -111,7 +111,7 @@ def postgres_server():
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         # `bash .ci/postgres` starts a server and prints its URL; CI always sets the variable.
-        pytest.skip("PostgreSQL backend not tested: GEOMAP_TEST_POSTGRES is unset (bash .ci/postgres starts one)")
+        pytest.skip("PostgreSQL tests skipped: no server; set GEOMAP_TEST_POSTGRES to its URL (bash .ci/postgres starts one)")
     try:
         server = PostgresServer(url)
     except Exception as exc:  # set but unusable: a broken setup must fail, not quietly skip

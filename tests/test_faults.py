@@ -121,7 +121,7 @@ def _small_tmpfs(directory: Path, size: str):
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:  # mounting needs root with the right to mount
-        pytest.skip(f"Full-disk handling not tested: cannot mount a small tmpfs ({mounted.stderr.strip()})")
+        pytest.skip(f"Full-disk test skipped: this user may not mount the small tmpfs it fills ({mounted.stderr.strip()})")
     try:
         yield directory
     finally:
@@ -161,7 +161,7 @@ def test_a_read_only_database_file_refuses_writes_clearly_and_still_serves_reads
         subprocess.run(["true"], preexec_fn=_without_file_permission_override, check=True)
     except (subprocess.SubprocessError, OSError):
         # Root may write any file: without giving that right up, a read-only file cannot be simulated.
-        pytest.skip("Read-only database not tested: root here writes any file; run as an ordinary user to test")
+        pytest.skip("Read-only database test skipped: root can write even a read-only file; run as an ordinary user")
     db = tmp_path / "store.sqlite"
     first = _ingest_first(geoparser, tmp_path, db, n=3)
     faults.write_batch(tmp_path / "later", 3, tag="later")
