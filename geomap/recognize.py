@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from gazetteer import Gazetteer, Place, fold
+from gazetteer import Gazetteer, Place, fold, name_key
 from geomap import lexicon
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -453,8 +453,11 @@ class Recognizer:
         # as good as mid-sentence, where "The Post" and a headline's words are not.
         unexplained = "headline" in ev or words[0] in _ARTICLE_WORDS
         if not single and all(w in self.common_words for w in words) and (
-                ("weak-capital" in ev and unexplained and not typed) or all(kind == "alt" for _, kind in places)):
-            common = True  # "The Post" at the start of a sentence; "White House", an old name of Casablanca
+                ("weak-capital" in ev and unexplained and not typed)
+                or (all(kind == "alt" for _, kind in places) and not (
+                    _kind_after_own_name(words, places, typed) and "part-of-name" not in ev))):
+            # "The Post" at the start of a sentence; "White House", an old name of Casablanca
+            common = True
         if not (common or given_name):
             return True
         if strong or "locative" in ev or "renamed" in ev or ("resident" in ev and not (
@@ -477,6 +480,17 @@ class Recognizer:
             # everyone knows ("Turkey", "China") is taken without more evidence.
             return prominent and any(p.kind in ("country", "continent") for p, _ in places)
         return prominent
+
+
+def _kind_after_own_name(words: list[str], places: list[tuple[Place, str]], typed: bool) -> bool:
+    """Whether the name is a place's own name and a word of its kind: "Shan State", "Chin
+    State" (Shan and Chin, Myanmar), which say what they are; not a nickname ("Hub City",
+    "the Golden State"), another place's name ("Red River" for Red River County), nor a
+    region named by where it lies ("the South Central District")."""
+    own = " ".join(words[:-1])
+    if not typed or own in lexicon.POSITION_WORDS:
+        return False
+    return any(name_key(p.name) == own for p, _ in places)
 
 
 def _dateline(text: str, span: Span) -> bool:

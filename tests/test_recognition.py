@@ -255,6 +255,9 @@ FOUND = [
     ("Cholera spread from Côte d'Ivoire to Ghana.", "Côte d'Ivoire", 0, "CI", "country"),
     ("Cholera spread from Côte d’Ivoire to Ghana.", "Côte d’Ivoire", 0, "CI", "country"),
     ("The quake was felt in Reggio nell'Emilia.", "Reggio nell'Emilia", 0, "IT", "city"),
+    # a region's name and its kind, though every word of it is a dictionary word
+    ("Fighting went on in northern Shan State this week.", "Shan State", 0, "MM", "admin1"),
+    ("The rebels took Paletwa in neighbouring Chin State.", "Chin State", 0, "MM", "admin1"),
 ]
 
 
@@ -491,6 +494,9 @@ NOT_FOUND = [
     # a river the gazetteer lacks is not the town named after it
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
+    # a nickname and a region named by where it lies, each ending in a kind of place
+    ("Plymouth is known as the Hub City of the county.", "Hub City", 0),
+    ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),
 ]
 
 
