@@ -363,6 +363,21 @@ def test_curated_points(geoparser):
     assert 45.0 < kerch.lat < 45.6 and 36.3 < kerch.lon < 36.8
 
 
+@pytest.mark.parametrize("text,surface,lat,lon", [
+    # regions the packages link no town to sit at their namesake town, not at their
+    # country's or parent region's point (Khan Yunis was put near Ramallah, Kinmen in
+    # the middle of Taiwan's main island)
+    ("Strikes hit the Khan Yunis governorate on Sunday.", "Khan Yunis", 31.34, 34.31),
+    ("Troops raided towns across the Jenin governorate.", "Jenin", 32.46, 35.30),
+    ("Chinese ships sailed close to Kinmen county.", "Kinmen", 24.43, 118.32),
+    ("Flooding closed roads across County Cork.", "County Cork", 51.90, -8.47),
+])
+def test_a_region_without_linked_towns_sits_at_its_namesake_town(geoparser, text, surface, lat, lon):
+    place = {m.text: m for m in geoparser.geoparse(text)}[surface].place
+    assert place.kind == "admin1", place
+    assert abs(place.lat - lat) < 0.05 and abs(place.lon - lon) < 0.05, place
+
+
 # ---------------------------------------------------------------------------
 # One sense per text
 

