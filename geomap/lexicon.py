@@ -100,7 +100,8 @@ STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards high
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
 # ever a mention of the place.
 ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
-                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe")
+                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe",
+                 "Nord Stream")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())

@@ -314,6 +314,19 @@ def test_curated_rivers(geoparser, text, surface, country):
     assert (m.place.kind, m.place.country_code) == ("river", country), _describe(m)
 
 
+@pytest.mark.parametrize("text, surface, name, country", [
+    # sites war reporting names that no package holds, each at its own point
+    ("Chinese coast guard ships were seen off Matsu.", "Matsu", "Matsu Islands", "TW"),  # not Matsue, Japan
+    ("Aid trucks waited at Kerem Shalom for a second day.", "Kerem Shalom", "Kerem Shalom", "IL"),
+    ("Troops stayed in the Philadelphi corridor along the border.", "Philadelphi", "Philadelphi Corridor", "PS"),
+    ("Refugees crossed back through Bab al-Hawa from Turkey.", "Bab al-Hawa", "Bab al-Hawa", "SY"),
+    ("Famine was declared in Zamzam camp near El Fasher.", "Zamzam", "Zamzam", "SD"),
+])
+def test_curated_sites(geoparser, text, surface, name, country):
+    m = _one(geoparser, text, surface)
+    assert (m.place.name, m.place.country_code) == (name, country), _describe(m)
+
+
 @pytest.mark.parametrize("text", [
     "Us and them: Europe's divided response to the war.",
     "Us against the world, the banner read, as crowds gathered in Paris.",
