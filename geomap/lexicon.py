@@ -66,11 +66,11 @@ TYPE_WORDS = frozenset("""oblast region province county city town village distri
 municipality parish prefecture island islands river valley border front mountains sea coast""".split())
 # Of those, the ones that say it is a region ("Kherson region") or a town ("Kherson city").
 REGION_WORDS = frozenset("""oblast region province county state district raion governorate municipality parish
-prefecture""".split())
+prefecture department""".split())
 SETTLEMENT_WORDS = frozenset("""city town village""".split())
 # Plurals after a list of names ("Douglas, Sarpy and Lancaster counties") say the same.
 PLURAL_REGION_WORDS = frozenset("""oblasts regions provinces counties districts raions governorates
-municipalities parishes prefectures""".split())
+municipalities parishes prefectures departments""".split())
 # Words before "of" that make what follows a place of that kind: "the City of Richmond",
 # "the state of Washington".
 OF_TYPE_WORDS = frozenset("""city town village county state province region district parish municipality

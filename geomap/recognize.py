@@ -236,6 +236,10 @@ class Recognizer:
             common = span.key in self.common_words
             if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):
                 _add_type(low_next, ev)  # but "But town officials said" is a sentence's first word
+            elif next_word == "department" and _word_after(text, nxt.end()) not in ("store", "stores"):
+                # "the Centre department" of Haiti, "Cauca department"; written so, never an office
+                # ("the Richmond Police Department") nor a shop ("Ripley department store")
+                _add_type(next_word, ev)
             elif next_word == "area" and not (common and ("weak-capital" in ev or _CAPITALISED_BEFORE.search(
                     text, max(0, span.start - _LOOKBACK), span.start))):
                 # "the Richmond area"; but not "the Bay Area", "Many area cities", nor the last

@@ -258,6 +258,8 @@ FOUND = [
     # a region's name and its kind, though every word of it is a dictionary word
     ("Fighting went on in northern Shan State this week.", "Shan State", 0, "MM", "admin1"),
     ("The rebels took Paletwa in neighbouring Chin State.", "Chin State", 0, "MM", "admin1"),
+    # "department", written so, is a kind of region; "Police Department" is an office
+    ("Gangs attacked Mirebalais in the Centre department.", "Centre", 0, "HT", "admin1"),
 ]
 
 
@@ -490,6 +492,8 @@ NOT_FOUND = [
     ("The minister told Voice of America that aid was on its way.", "America", 0),
     ("The minister told Radio Free Europe that aid was on its way.", "Europe", 0),
     ("Divers inspected the damaged Nord Stream pipelines.", "Nord", 0),  # not the French department
+    ("Call the Police Department in Richmond.", "Police", 0),  # Police, Poland
+    ("Sales rose at the Ripley department store chain.", "Ripley", 0),
     # an elementary school is as often named after someone as after a place
     ("The plant was located directly adjacent to Kennedy Elementary School, parents said.", "Kennedy", 0),
     # a river the gazetteer lacks is not the town named after it
