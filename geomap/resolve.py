@@ -408,10 +408,14 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
         for i, place in enumerate(candidates[key]):
             if any(_contains(c, place) for c in containers):
                 base[key][i] += _APPOSITIVE_BONUS
-        # ... and Y is the region that holds one of X's senses ("Seattle, Washington": the state).
+        # ... and Y is the region that holds one of X's senses ("Seattle, Washington": the state),
+        # unless Y's prior already prefers a town in that region: then "Natanz, Isfahan and
+        # Fordow" names the town, as the news does, not the province named after it.
         nxt_key = _sense_key(nxt)
-        for j, container in enumerate(candidates.get(nxt_key, ())):
-            if any(_contains(container, place) for place in candidates[key][:_APPOSITIVE_REACH]):
+        y_places = candidates.get(nxt_key, ())
+        for j, container in enumerate(y_places):
+            if any(_contains(container, place) for place in candidates[key][:_APPOSITIVE_REACH]) and not any(
+                    p.kind == "city" and _contains(container, p) for p in y_places[:j]):
                 base[nxt_key][j] += _APPOSITIVE_BONUS / 2
 
 

@@ -603,6 +603,12 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
+def test_a_town_in_a_list_after_a_town_of_its_region_stays_the_town(geoparser):
+    # Natanz lies in Isfahan province, named after the city; "Isfahan" after it is the city
+    m = _one(geoparser, "Israeli jets struck nuclear sites at Natanz, Isfahan and Fordow.", "Isfahan")
+    assert (m.place.kind, m.place.country_code) == ("city", "IR"), _describe(m)
+
+
 def test_georgia_with_atlanta_context(geoparser):
     m = _one(geoparser, "Voters in Georgia lined up for hours in Atlanta on Tuesday.", "Georgia")
     assert m.place.geonameid == GEORGIA_US_STATE, _describe(m)
