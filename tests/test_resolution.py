@@ -715,6 +715,19 @@ def test_kherson_city_type_word_means_the_city(geoparser):
     assert m.place.geonameid == KHERSON_CITY, _describe(m)
 
 
+@pytest.mark.parametrize("text, surface, kind, country", [
+    # a region news names after its main town: the region with a type word, else the town
+    ("Fighting spread across the Sweida province on Monday.", "Sweida", "admin1", "SY"),
+    ("Gunmen attacked a checkpoint in Sweida on Monday.", "Sweida", "city", "SY"),
+    ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
+    ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
+    ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
+])
+def test_a_region_named_by_its_town_or_its_english_name(geoparser, text, surface, kind, country):
+    m = _one(geoparser, text, surface)
+    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
+
+
 # ---------------------------------------------------------------------------
 # Lists of peers: "X, Y" inside a list of countries or states is not "a place, its container".
 
