@@ -211,7 +211,9 @@ class Resolver:
         """The name's best senses by prior, from the cache when the same name with the same
         type words ("Kherson region") and renamings has been resolved before."""
         span = group[0]
-        typed = (any("type:region" in s.evidence for s in group), any("type:settlement" in s.evidence for s in group),
+        # A dateline names a town ("NEW YORK —", "GENEVA —"), as "the town of" does.
+        typed = (any("type:region" in s.evidence for s in group),
+                 any("type:settlement" in s.evidence or "dateline" in s.evidence for s in group),
                  any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group))
         cache_key = (span.key, span.entries[0][1] == "code", typed, frozenset(renamed) if renamed else None)
         found = self._senses_cache.get(cache_key)

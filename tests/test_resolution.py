@@ -603,6 +603,21 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
+BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
+GENEVA — Talks on Syria resumed.
+ROME — Aid agencies warned of famine in Gaza."""
+
+
+@pytest.mark.parametrize("surface, kind, country", [
+    ("NEW YORK", "city", "US"),  # a dateline names a town, not the state
+    ("GENEVA", "city", "CH"),  # not Geneva, N.Y., which the New York dateline lifted
+    ("ROME", "city", "IT"),
+])
+def test_datelines_of_a_news_round_up_name_the_towns_news_means(geoparser, surface, kind, country):
+    m = _one(geoparser, BRIEFS, surface)
+    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
+
+
 def test_a_town_in_a_list_after_a_town_of_its_region_stays_the_town(geoparser):
     # Natanz lies in Isfahan province, named after the city; "Isfahan" after it is the city
     m = _one(geoparser, "Israeli jets struck nuclear sites at Natanz, Isfahan and Fordow.", "Isfahan")
