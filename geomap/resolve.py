@@ -598,13 +598,14 @@ class _Support:
                     if p > contributed.get(item, 0.0):
                         contributed[item] = p
             _add(self.own, self.total, names[key], contributed)
-        self.anchors: list[tuple[str, float, float, float, float]] = []  # name, lat, lon (radians), cos lat, weight
+        # name, lat, lon (radians), cos lat, weight, place id
+        self.anchors: list[tuple[str, float, float, float, float, int]] = []
         for key, found in senses.items():
             probs = probabilities[key]
             best = 0 if found.certain is not None else probs.index(max(probs))
             point = found.points[best]
             if point is not None and len(self.anchors) < _MAX_POINTS:
-                self.anchors.append((names[key], *point, probs[best]))
+                self.anchors.append((names[key], *point, probs[best], found.places[best].id))
 
     def scores(self, keys: list[str], base: dict[str, list[float]]) -> dict[str, list[float]]:
         """Prior plus support for each candidate of each of ``keys``. Closeness, the costly
@@ -667,23 +668,25 @@ class _Support:
             return self._closeness_small(near)
         number = {name: n for n, name in enumerate(dict.fromkeys(self.names.values()))}
         anchors = np.array([(number[name], *rest) for name, *rest in self.anchors])
-        owner, lat2, lon2, cos_lat2, weight = anchors.T
-        rows = np.array([(number[self.names[key]], *point) for key, _, point in near])
-        name, lat, lon, cos_lat = rows.T[:, :, None]  # one row per candidate, one column per anchor
+        owner, lat2, lon2, cos_lat2, weight, anchor_place = anchors.T
+        rows = np.array([(number[self.names[key]], *point, self.senses[key].places[i].id) for key, i, point in near])
+        name, lat, lon, cos_lat, place = rows.T[:, :, None]  # one row per candidate, one column per anchor
         a = np.sin((lat2 - lat) / 2) ** 2 + cos_lat * cos_lat2 * np.sin((lon2 - lon) / 2) ** 2
         km = 2 * _EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         lifted = weight * np.exp(-km / _CLOSENESS_KM)
-        lifted[name == owner] = 0.0  # a name is no evidence for itself
+        # A name is no evidence for itself, nor a place for itself under another name (the
+        # "Pokrovsk" that is an old name of Engels lies 0 km from the text's "Engels").
+        lifted[(name == owner) | (place == anchor_place)] = 0.0
         return (_CLOSENESS_BONUS * lifted.max(axis=1)).tolist()
 
     def _closeness_small(self, near: list[tuple[str, int, tuple[float, float, float]]]) -> list[float]:
         """_closeness one pair at a time: for the few pairs most texts have, numpy's cost
         of setting up its arrays outweighs the arithmetic."""
         bonuses = []
-        for key, _, (lat, lon, cos_lat) in near:
-            name, best = self.names[key], 0.0
-            for owner, lat2, lon2, cos_lat2, weight in self.anchors:
-                if owner != name:
+        for key, i, (lat, lon, cos_lat) in near:
+            name, place, best = self.names[key], self.senses[key].places[i].id, 0.0
+            for owner, lat2, lon2, cos_lat2, weight, anchor_place in self.anchors:
+                if owner != name and anchor_place != place:
                     km = _km(lat, lon, cos_lat, lat2, lon2, cos_lat2)
                     best = max(best, weight * math.exp(-km / _CLOSENESS_KM))
             bonuses.append(_CLOSENESS_BONUS * best)

@@ -886,6 +886,15 @@ def test_closeness_is_the_same_measured_pair_by_pair_or_with_numpy(gazetteer, mo
             [[a.score for a in m.alternatives] for m in numpy_way]
 
 
+def test_a_place_is_no_evidence_for_itself_under_another_name(geoparser):
+    # "Harris County" and "Harris" (counties) are two names of Harris County, Texas, as of
+    # Georgia's: each must not lift Texas's by lying 0 km from the other's Texas sense
+    text = "Hamilton — A deputy in the Harris County Sheriff's office in Georgia worked in Muscogee and Harris counties."
+    for surface, occurrence in (("Harris County", 0), ("Harris", 1)):
+        m = _one(geoparser, text, surface, occurrence)
+        assert m.place.name == "Harris County" and 30.5 < m.place.lat < 34.5, _describe(m)
+
+
 def test_the_default_gazetteer_knows_which_countries_border_which(gazetteer):
     neighbours = gazetteer.neighbours
     assert "RU" in neighbours["UA"] and "UA" in neighbours["RU"]
