@@ -895,6 +895,15 @@ def test_a_place_is_no_evidence_for_itself_under_another_name(geoparser):
         assert m.place.name == "Harris County" and 30.5 < m.place.lat < 34.5, _describe(m)
 
 
+def test_closeness_to_the_places_named_outweighs_a_country_named_often(geoparser):
+    # Russia is named three times, which lifts every Russian namesake; but Varna beside
+    # Constanța on "the Bulgarian coast" is the Bulgarian port, not a Russian village
+    text = ("Since the Russia-Ukraine war began, Russian forces have held Melitopol and Moscow has lost warships. "
+            "Grain from Odesa now hugs the Romanian and Bulgarian coasts, past Constanța and Varna.")
+    m = _one(geoparser, text, "Varna")
+    assert m.place.country_code == "BG", _describe(m)
+
+
 def test_the_default_gazetteer_knows_which_countries_border_which(gazetteer):
     neighbours = gazetteer.neighbours
     assert "RU" in neighbours["UA"] and "UA" in neighbours["RU"]
