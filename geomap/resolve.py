@@ -65,7 +65,10 @@ _APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the regi
 # speaks for that sentence's names more than countries the text names elsewhere (a round-up's
 # "In Burkina Faso, ..." made Gao the Burkinabe village).
 _SENTENCE_COUNTRY_BONUS = 2.0
-_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}$")
+# "In Mali", and "In neighbouring Mali", "in northern Mali"
+_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}(?:(?:neighbou?ring|(?:north|south)?(?:-?(?:east|west))?(?:ern)?|"
+                        r"northern|southern|central)\s{1,2})?$")
+_IN_BEFORE_REACH = 20
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
 _COUNTRY_MEMBERS_BONUS = 1.0
@@ -436,7 +439,7 @@ def _add_sentence_countries(spans: list[Span], groups: dict[str, list[Span]], ca
         if top is None or top.kind != "country":
             continue
         for s in group:
-            if _IN_BEFORE.search(text[max(0, s.start - 5):s.start]):
+            if _IN_BEFORE.search(text[max(0, s.start - _IN_BEFORE_REACH):s.start]):
                 k = bisect.bisect_right(starts, s.start)
                 located.append((s.start, starts[k] if k < len(starts) else len(text), top.country_code))
     if not located:

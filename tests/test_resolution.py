@@ -150,6 +150,9 @@ TRAPS = [
     # a round-up's "In Mali, ..." speaks for that sentence's names more than the country before it
     ("In Burkina Faso, the army said it had broken the siege of Djibo, and officials in Ouagadougou blamed "
      "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
+    # ... and so does "In neighbouring Mali, ..." or "in northern Mali"
+    ("Militants attacked an army post near Djibo in Burkina Faso, officials in Ouagadougou said. "
+     "In neighbouring Mali, a convoy was ambushed near Gao.", "Gao", GAO_MALI, "city", 1),
     # a region whose name is its town's in adjective form ("Vinnytska oblast", "Vinnytsya") is its namesake
     ("In central Ukraine, missiles hit Vinnytsia, Kremenchuk and Poltava.", "Vinnytsia", VINNYTSIA_CITY, "city", 1),
     # the mountain over the Golan, not the Virginia town, unless the text says Virginia
