@@ -76,6 +76,7 @@ Fezzan LY|Tripolitania LY|Kalimantan ID|Sumatra ID|Sulawesi ID|Transcarpathia UA
 Shan State MM|Chin State MM|Matsu TW|Penghu TW|Kerem Shalom IL|Philadelphi Corridor PS|Bab al-Hawa SY
 Tishrin Dam SY|Masnaa LB|Zamzam SD|Abu Shouk SD|Ras Isa YE|Ain al-Asad IQ|Parchin IR|Wagah PK|Camp David US
 Dara'a SY|Shati PS|Tel al-Sultan PS|Khuza'a PS|Zawaida PS|Nahal Oz IL|Abu Salim LY|Pétion-Ville HT
+Oddar Meanchey KH|Sisaket TH|Surin TH|Preah Vihear KH|Noshki PK|Bolan Pass PK|Gambella ET|Upper Nile SS
 Shujaiya PS|Zeitoun PS|Maghazi PS|al-Mawasi PS|Kissufim IL|Nir Oz IL|Khiam LB|Sheikh Jarrah PS|Silwan PS|al-Tanf SY
 Hmeimim SY|Al Udeid QA|Incirlik TR|Fordow IR|Tora Bora AF|Deir el-Zour SY|Novaya Kakhovka UA
 """
