@@ -66,8 +66,8 @@ _APPOSITIVE_REACH = 5  # how many of X's best senses may pull Y towards the regi
 # "In Burkina Faso, ..." made Gao the Burkinabe village).
 _SENTENCE_COUNTRY_BONUS = 2.0
 # "In Mali", and "In neighbouring Mali", "in northern Mali"
-_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}(?:(?:neighbou?ring|(?:north|south)?(?:-?(?:east|west))?(?:ern)?|"
-                        r"northern|southern|central)\s{1,2})?$")
+_IN_BEFORE = re.compile(r"(?:^|\W)[Ii]n\s{1,2}(?:(?:neighbou?ring|central|(?:north|south)(?:-?(?:east|west))?ern|"
+                        r"(?:east|west)ern)\s{1,2})?$")
 _IN_BEFORE_REACH = 20
 _COUNTRY_NAMED_BONUS = 1.5
 _COUNTRY_NEARBY_BONUS = 1.0
