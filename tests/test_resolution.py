@@ -611,6 +611,18 @@ GENEVA — Talks on Syria resumed.
 ROME — Aid agencies warned of famine in Gaza."""
 
 
+@pytest.mark.parametrize("text, surface, kind, country", [
+    # Wales the nation, not the village near Sheffield that England's towns lift; yet a
+    # Wales a text places in Massachusetts is the town there
+    ("Flooding hit Manchester and Liverpool, and England's rail network was disrupted. "
+     "Wales's first minister spoke in Cardiff.", "Wales", "admin1", "GB"),
+    ("Residents of Wales, Massachusetts, voted on Tuesday.", "Wales", "city", "US"),
+])
+def test_wales_in_news_is_the_nation(geoparser, text, surface, kind, country):
+    m = _one(geoparser, text, surface)
+    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
+
+
 @pytest.mark.parametrize("surface, kind, country", [
     ("NEW YORK", "city", "US"),  # a dateline names a town, not the state
     ("GENEVA", "city", "CH"),  # not Geneva, N.Y., which the New York dateline lifted
