@@ -606,11 +606,6 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
-BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
-GENEVA — Talks on Syria resumed.
-ROME — Aid agencies warned of famine in Gaza."""
-
-
 @pytest.mark.parametrize("text, surface, kind, country", [
     # Wales the nation, not the village near Sheffield that England's towns lift; yet a
     # Wales a text places in Massachusetts is the town there
@@ -621,6 +616,11 @@ ROME — Aid agencies warned of famine in Gaza."""
 def test_wales_in_news_is_the_nation(geoparser, text, surface, kind, country):
     m = _one(geoparser, text, surface)
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
+
+
+BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
+GENEVA — Talks on Syria resumed.
+ROME — Aid agencies warned of famine in Gaza."""
 
 
 @pytest.mark.parametrize("surface, kind, country", [
