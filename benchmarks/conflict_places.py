@@ -77,6 +77,7 @@ Shan State MM|Chin State MM|Matsu TW|Penghu TW|Kerem Shalom IL|Philadelphi Corri
 Tishrin Dam SY|Masnaa LB|Zamzam SD|Abu Shouk SD|Ras Isa YE|Ain al-Asad IQ|Parchin IR|Wagah PK|Camp David US
 Dara'a SY|Shati PS|Tel al-Sultan PS|Khuza'a PS|Zawaida PS|Nahal Oz IL|Abu Salim LY|Pétion-Ville HT
 Oddar Meanchey KH|Sisaket TH|Surin TH|Preah Vihear KH|Noshki PK|Bolan Pass PK|Gambella ET|Upper Nile SS
+Maungdaw MM|Kyaukphyu MM|Buthidaung MM
 Shujaiya PS|Zeitoun PS|Maghazi PS|al-Mawasi PS|Kissufim IL|Nir Oz IL|Khiam LB|Sheikh Jarrah PS|Silwan PS|al-Tanf SY
 Hmeimim SY|Al Udeid QA|Incirlik TR|Fordow IR|Tora Bora AF|Deir el-Zour SY|Novaya Kakhovka UA
 """
