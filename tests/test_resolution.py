@@ -633,6 +633,24 @@ def test_datelines_of_a_news_round_up_name_the_towns_news_means(geoparser, surfa
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
+MEXICO = "Violence rose in Sinaloa and Durango, officials said. In Chiapas, fighting near Tapachula displaced hundreds."
+
+
+@pytest.mark.parametrize("text, surface, kind, admin1", [
+    # Chiapas has villages named after most Mexican states; naming Chiapas must not make
+    # "Sinaloa" one of them (1,020 people) rather than the state of 2.5 million
+    (MEXICO, "Sinaloa", "admin1", "MX.25"),
+    (MEXICO, "Durango", "admin1", "MX.10"),
+    # a text that says the small town is a town keeps it
+    ("Washington is a town in Rappahannock County, Virginia.", "Washington", "city", "US.VA"),
+])
+def test_a_state_of_a_million_keeps_its_name_against_villages_named_after_it(geoparser, gazetteer, text, surface,
+                                                                            kind, admin1):
+    m = _one(geoparser, text, surface)
+    place = gazetteer.get(m.place.id)
+    assert (place.kind, place.admin1) == (kind, admin1), _describe(m)
+
+
 def test_a_town_in_a_list_after_a_town_of_its_region_stays_the_town(geoparser):
     # Natanz lies in Isfahan province, named after the city; "Isfahan" after it is the city
     m = _one(geoparser, "Israeli jets struck nuclear sites at Natanz, Isfahan and Fordow.", "Isfahan")
