@@ -121,7 +121,9 @@ def _small_tmpfs(directory: Path, size: str):
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:  # mounting needs root with the right to mount
-        pytest.skip(f"Full-disk test skipped: this user may not mount the small tmpfs it fills ({mounted.stderr.strip()})")
+        pytest.skip("Cannot fill a disk here, because this user may not mount the small tmpfs the test fills "
+                    f"(mount said: {mounted.stderr.strip()}). "
+                    "Run the tests as root, with the right to mount, to include it.")
     try:
         yield directory
     finally:
@@ -161,7 +163,8 @@ def test_a_read_only_database_file_refuses_writes_clearly_and_still_serves_reads
         subprocess.run(["true"], preexec_fn=_without_file_permission_override, check=True)
     except (subprocess.SubprocessError, OSError):
         # Root may write any file: without giving that right up, a read-only file cannot be simulated.
-        pytest.skip("Read-only database test skipped: root can write even a read-only file; run as an ordinary user")
+        pytest.skip("Cannot make the database read-only, because this process runs as root, which writes "
+                    "any file and could not give that right up. Run the tests as an ordinary user to include it.")
     db = tmp_path / "store.sqlite"
     first = _ingest_first(geoparser, tmp_path, db, n=3)
     faults.write_batch(tmp_path / "later", 3, tag="later")
