@@ -85,7 +85,8 @@ _PROMINENT_POPULATION = 100_000
 _WATER_NAMES = frozenset({"River", "Creek", "Lake"})
 _WATER_KINDS = frozenset({"river", "sea", "strait"})
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
-_KNOWN_STATE_POPULATION = 1_000_000
+# A state everyone in its country knows: its name means it, whatever else the word is.
+KNOWN_STATE_POPULATION = 1_000_000
 # What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
 # "the" ("China, Japan, and the United Kingdom").
 LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
@@ -477,7 +478,7 @@ class Recognizer:
             # A state everyone knows is the state, given name or word or not ("rain for Florida",
             # "Michigan's customers"); a county or a parish called Patrick or Michael is not, nor
             # a region named by where it lies ("Central", "Eastern", "Delta").
-            prominent = any(p.kind == "admin1" and kind == "name" and p.population >= _KNOWN_STATE_POPULATION
+            prominent = any(p.kind == "admin1" and kind == "name" and p.population >= KNOWN_STATE_POPULATION
                             for p, kind in places)
         if "weak-capital" in ev and common:
             # Capitalised only because a sentence or headline starts: only a place

@@ -21,7 +21,7 @@ import numpy as np
 
 from gazetteer import PRECISION, Gazetteer, Place, name_key
 from geomap.model import Alternative, Mention, PlaceRef
-from geomap.recognize import LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
+from geomap.recognize import KNOWN_STATE_POPULATION, LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 
 # Curated features carry no population; their bonus puts them level with a large
 # admin-1 region, so "Red Sea" is the sea unless the text says "Red Sea state".
@@ -60,7 +60,6 @@ _CAPITALS_NAME_PENALTY = 3.0
 # text naming Chiapas made "Sinaloa", "Durango" and "Tamaulipas" the Chiapas villages of those
 # names (600 to 1,600 people each). WikToR, built on small namesakes, loses 5 mentions by it.
 _STATES_NAME_PENALTY = 3.0
-_KNOWN_STATE_POPULATION = 1_000_000
 _VILLAGE_POPULATION = 10_000
 _APPOSITIVE_BONUS = 8.0
 # "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
@@ -252,7 +251,7 @@ class Resolver:
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         capital = any(p.feature_code in _CAPITAL_CODES and p.population >= _KNOWN_TOWN_POPULATION for p in cities)
         states = [p for p, name_type in entries
-                  if p.kind == "admin1" and name_type == "name" and p.population >= _KNOWN_STATE_POPULATION]
+                  if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]

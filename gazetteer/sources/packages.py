@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from difflib import SequenceMatcher
 from typing import Callable, Iterable, Iterator
 
 from gazetteer.model import PlaceRecord
+from gazetteer.normalize import name_key
 
 Progress = Callable[[str], None]
 
@@ -143,8 +145,6 @@ def _named_town_points(regions: list, cities: dict) -> dict[str, tuple[float, fl
     the point of the biggest town of their country named as they are: "Jenin" governorate at
     Jenin, "Kinmen" county at its seat, which goes by Kinmen. An admin-2 region's town must
     lie in its admin-1 region where the packages say which that is."""
-    from gazetteer.normalize import name_key
-
     wanted: dict[tuple[str, str], list] = defaultdict(list)  # (country, name key) -> regions so named
     for sub in regions:
         for name in (sub.name, *(sub.aliases or ())):
@@ -181,10 +181,6 @@ def _adjectival_namesake(sub, towns: Iterable[tuple[int, str]]) -> list[str]:
     ("Stavropol" for Stavropol'skiy kray, "Mykolayiv" for Mykolaivska oblast), as a name
     of the region too: news says "the Stavropol region". Not where the town's name is the
     longer one ("Oklahoma City" is not a name of Oklahoma)."""
-    from difflib import SequenceMatcher
-
-    from gazetteer.normalize import name_key
-
     if sub.admin_level != 1:
         return []
     own = " ".join(w for w in name_key(sub.name).split() if w not in _REGION_NAME_WORDS)
