@@ -606,30 +606,39 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
-@pytest.mark.parametrize("text, surface, kind, country", [
+BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
+GENEVA — Talks on Syria resumed.
+ROME — Aid agencies warned of famine in Gaza."""
+
+NEWS_SENSES = [
     # Wales the nation, not the village near Sheffield that England's towns lift; yet a
     # Wales a text places in Massachusetts is the town there
     ("Flooding hit Manchester and Liverpool, and England's rail network was disrupted. "
      "Wales's first minister spoke in Cardiff.", "Wales", "admin1", "GB"),
     ("Residents of Wales, Massachusetts, voted on Tuesday.", "Wales", "city", "US"),
-])
-def test_wales_in_news_is_the_nation(geoparser, text, surface, kind, country):
+    # the datelines of a news round-up name the towns news means
+    (BRIEFS, "NEW YORK", "city", "US"),  # a dateline names a town, not the state
+    (BRIEFS, "GENEVA", "city", "CH"),  # not Geneva, N.Y., which the New York dateline lifted
+    (BRIEFS, "ROME", "city", "IT"),
+    # a town in a list after a town of its region stays the town: Natanz lies in Isfahan
+    # province, named after the city; "Isfahan" after it is the city
+    ("Israeli jets struck nuclear sites at Natanz, Isfahan and Fordow.", "Isfahan", "city", "IR"),
+    # a region news names after its main town: the region with a type word, else the town
+    ("Fighting spread across the Sweida province on Monday.", "Sweida", "admin1", "SY"),
+    ("Gunmen attacked a checkpoint in Sweida on Monday.", "Sweida", "city", "SY"),
+    ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
+    ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
+    ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
+    # a region named after its town in adjective form: Stavropol'skiy kray
+    ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
+    ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
+]
+
+
+@pytest.mark.parametrize("text, surface, kind, country", NEWS_SENSES,
+                         ids=[f"{surface}|{text[:40]}" for text, surface, *_ in NEWS_SENSES])
+def test_the_sense_news_means(geoparser, text, surface, kind, country):
     m = _one(geoparser, text, surface)
-    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
-
-
-BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
-GENEVA — Talks on Syria resumed.
-ROME — Aid agencies warned of famine in Gaza."""
-
-
-@pytest.mark.parametrize("surface, kind, country", [
-    ("NEW YORK", "city", "US"),  # a dateline names a town, not the state
-    ("GENEVA", "city", "CH"),  # not Geneva, N.Y., which the New York dateline lifted
-    ("ROME", "city", "IT"),
-])
-def test_datelines_of_a_news_round_up_name_the_towns_news_means(geoparser, surface, kind, country):
-    m = _one(geoparser, BRIEFS, surface)
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
@@ -649,12 +658,6 @@ def test_a_state_of_a_million_keeps_its_name_against_villages_named_after_it(geo
     m = _one(geoparser, text, surface)
     place = gazetteer.get(m.place.id)
     assert (place.kind, place.admin1) == (kind, admin1), _describe(m)
-
-
-def test_a_town_in_a_list_after_a_town_of_its_region_stays_the_town(geoparser):
-    # Natanz lies in Isfahan province, named after the city; "Isfahan" after it is the city
-    m = _one(geoparser, "Israeli jets struck nuclear sites at Natanz, Isfahan and Fordow.", "Isfahan")
-    assert (m.place.kind, m.place.country_code) == ("city", "IR"), _describe(m)
 
 
 def test_georgia_with_atlanta_context(geoparser):
@@ -761,22 +764,6 @@ def test_kherson_city_type_word_means_the_city(geoparser):
     text = "Ukrainian troops entered Kherson city on Friday after the Russian retreat."
     m = _one(geoparser, text, "Kherson")
     assert m.place.geonameid == KHERSON_CITY, _describe(m)
-
-
-@pytest.mark.parametrize("text, surface, kind, country", [
-    # a region news names after its main town: the region with a type word, else the town
-    ("Fighting spread across the Sweida province on Monday.", "Sweida", "admin1", "SY"),
-    ("Gunmen attacked a checkpoint in Sweida on Monday.", "Sweida", "city", "SY"),
-    ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
-    ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
-    ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
-    # a region named after its town in adjective form: Stavropol'skiy kray
-    ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
-    ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
-])
-def test_a_region_named_by_its_town_or_its_english_name(geoparser, text, surface, kind, country):
-    m = _one(geoparser, text, surface)
-    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
 # ---------------------------------------------------------------------------
@@ -925,7 +912,8 @@ def test_closeness_is_the_same_measured_pair_by_pair_or_with_numpy(gazetteer, mo
 def test_a_place_is_no_evidence_for_itself_under_another_name(geoparser):
     # "Harris County" and "Harris" (counties) are two names of Harris County, Texas, as of
     # Georgia's: each must not lift Texas's by lying 0 km from the other's Texas sense
-    text = "Hamilton — A deputy in the Harris County Sheriff's office in Georgia worked in Muscogee and Harris counties."
+    text = ("Hamilton — A deputy in the Harris County Sheriff's office in Georgia worked in Muscogee and "
+            "Harris counties.")
     for surface, occurrence in (("Harris County", 0), ("Harris", 1)):
         m = _one(geoparser, text, surface, occurrence)
         assert m.place.name == "Harris County" and 30.5 < m.place.lat < 34.5, _describe(m)
