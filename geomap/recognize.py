@@ -82,7 +82,7 @@ _DATELINE_REACH = 80
 _PROMINENT_KINDS = frozenset({"country", "continent", "admin1", "region", "sea", "strait", "river"})
 _PROMINENT_POPULATION = 100_000
 # A river's or a lake's name as news writes it, and the gazetteer's kinds for water.
-_WATER_NAMES = frozenset({"River", "Creek", "Lake"})
+_WATER_NAMES = frozenset({"River", "Creek", "Lake", "river"})
 _WATER_KINDS = frozenset({"river", "sea", "strait"})
 _PROMINENT_GIVEN_NAME_POPULATION = 250_000
 # A state everyone in its country knows: its name means it, whatever else the word is.
@@ -715,8 +715,13 @@ def _singular(word: str) -> str:
 
 
 def _capitalised_words(surface: str) -> bool:
+    """Whether every word of a multi-word name is written as a name's word; the last may be
+    "river" in lower case, as many papers write it ("the Jordan river")."""
+    words = _WORD.findall(surface)
+    if words[-1] == "river":
+        words.pop()
     return all(w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit() or _ELIDED_PARTICLE.match(w)
-               for w in _WORD.findall(surface))
+               for w in words)
 
 
 def _line_style(text: str, offset: int, last: list) -> str | None:
