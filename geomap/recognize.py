@@ -223,7 +223,8 @@ class Recognizer:
             if cue.lower() in lexicon.LOCATIVE_CUES and cue[0].islower():
                 ev.add("locative")
             elif cue == "of":
-                if _word_before(text, prev[1]) in lexicon.PLURAL_REGION_WORDS:
+                plural = _word_before(text, prev[1])
+                if plural in lexicon.PLURAL_REGION_WORDS or (plural == "states" and _names_a_state(span)):
                     ev.update(("type", "type:region"))
                     listed.append((i, 1))  # "the regions of Donetsk, Luhansk and Kherson"
                 else:
@@ -246,7 +247,7 @@ class Recognizer:
                 # "the Richmond area"; but not "the Bay Area", "Many area cities", nor the last
                 # word of a longer name ("the Danube Delta area")
                 ev.add("type")
-            elif low_next in lexicon.PLURAL_REGION_WORDS:
+            elif low_next in lexicon.PLURAL_REGION_WORDS or (low_next == "states" and _names_a_state(span)):
                 ev.update(("type", "type:region"))
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower() and not (
@@ -645,6 +646,14 @@ def _is_known_container(span: Span) -> bool:
     Isle of Man with no recorded population)."""
     return any(p.kind in ("country", "admin1") and p.population >= _PROMINENT_POPULATION
                for p, kind in span.entries if kind != "demonym")
+
+
+def _names_a_state(span: Span) -> bool:
+    """Whether a span is the main name of an admin-1 region, so that "states" after it or its
+    list makes them states ("Zamfara, Katsina and Niger states"). Not otherwise: "the Baltic
+    states", "mid-Atlantic states", "Southern states" are groups of states."""
+    return span.key not in lexicon.POSITION_WORDS and any(
+        p.kind == "admin1" and kind == "name" for p, kind in span.entries)
 
 
 def _is_container(span: Span) -> bool:

@@ -770,7 +770,8 @@ def _sense_key(span: Span) -> str:
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
     "Washington": the state is not named after a town in it, so the text's Washington is one.
     A people's name a type word makes a region is a sense apart too ("the Somali region")."""
-    if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)):
+    if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)
+                                           or _also_a_country(span)):
         return _name_key(span) + "|region"
     return _name_key(span)
 
@@ -778,6 +779,11 @@ def _sense_key(span: Span) -> str:
 def _also_a_demonym(span: Span) -> bool:
     """Whether the name is a people's too: "the Somali region" and "Somali refugees" are two senses."""
     return any(kind == "demonym" for _, kind in span.entries)
+
+
+def _also_a_country(span: Span) -> bool:
+    """Whether the name is a country's too: "Niger state" of Nigeria, and "Niger" its neighbour."""
+    return any(p.kind == "country" and kind == "name" for p, kind in span.entries)
 
 
 def _named_after_town_in_it(span: Span) -> bool:

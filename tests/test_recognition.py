@@ -500,6 +500,8 @@ NOT_FOUND = [
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
     ("Bodies were found in the Barak river in Manipur.", "Barak", 0),  # not Barak, Iran
+    # "states" after a group of states, not a state's name
+    ("Stores in nine mid-Atlantic states closed.", "Atlantic", 0),
     # a nickname and a region named by where it lies, each ending in a kind of place
     ("Plymouth is known as the Hub City of the county.", "Hub City", 0),
     ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),

@@ -718,6 +718,9 @@ def test_a_thing_called_something_in_a_town_is_no_other_name_of_it(geoparser):
      {"Kharkiv": KHARKIV_OBLAST, "Sumy": SUMY_OBLAST}),
     # Without the kind word, the same names are the cities.
     ("Shelling hit Kharkiv, Sumy and Kherson overnight.", {"Kharkiv": "city", "Sumy": "city", "Kherson": KHERSON_CITY}),
+    # "states" after the names of states; Niger is the country without it
+    ("Gangs raided villages in Zamfara, Katsina and Niger states.",
+     {"Zamfara": "admin1", "Katsina": "admin1", "Niger": "admin1"}),
 ])
 def test_a_plural_kind_word_makes_every_name_of_its_list_that_kind(geoparser, text, expected):
     for surface, want in expected.items():
