@@ -80,6 +80,9 @@ Oddar Meanchey KH|Sisaket TH|Surin TH|Preah Vihear KH|Noshki PK|Bolan Pass PK|Ga
 Maungdaw MM|Kyaukphyu MM|Buthidaung MM
 Shujaiya PS|Zeitoun PS|Maghazi PS|al-Mawasi PS|Kissufim IL|Nir Oz IL|Khiam LB|Sheikh Jarrah PS|Silwan PS|al-Tanf SY
 Hmeimim SY|Al Udeid QA|Incirlik TR|Fordow IR|Tora Bora AF|Deir el-Zour SY|Novaya Kakhovka UA
+Robotyne UA|Kurram PK|Mir Ali PK|Miranshah PK|Barsalogho BF|Nur Shams PS|Hsipaw MM|Paletwa MM|Jurf al-Sakhar IQ
+Ras Lanuf LY|Brega LY|Jebel Marra SD|Tawila SD|Kalma SD|Makhmur IQ|North Mitrovica XK|Minova CD|Kavumu CD
+Sulaimaniyah IQ|Al-Managil SD|Dinder SD|Lake Lanao PH
 """
 
 

@@ -325,6 +325,13 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Troops stayed in the Philadelphi corridor along the border.", "Philadelphi", "Philadelphi Corridor", "PS"),
     ("Refugees crossed back through Bab al-Hawa from Turkey.", "Bab al-Hawa", "Bab al-Hawa", "SY"),
     ("Famine was declared in Zamzam camp near El Fasher.", "Zamzam", "Zamzam", "SD"),
+    ("Soldiers fought militants near Lake Lanao, south of Marawi.", "Lake Lanao", "Lake Lanao", "PH"),  # not Lanao, Leyte
+    ("Militants killed seven soldiers at a post in Mir Ali in North Waziristan.", "Mir Ali", "Mir Ali", "PK"),
+    ("Rebels took Minova and Sake on the shores of Lake Kivu.", "Minova", "Minova", "CD"),
+    ("Fishermen were arrested for crossing the Palk Strait.", "Palk Strait", "Palk Strait", None),
+    # spellings news uses for packaged towns
+    ("A drone hit a car near Sulaimaniyah airport.", "Sulaimaniyah", "Sulaymaniyah", "IQ"),
+    ("Troops withdrew towards Al-Managil in Gezira state.", "Al-Managil", "Al Manāqil", "SD"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
