@@ -332,6 +332,8 @@ def test_curated_rivers(geoparser, text, surface, country):
     # spellings news uses for packaged towns
     ("A drone hit a car near Sulaimaniyah airport.", "Sulaimaniyah", "Sulaymaniyah", "IQ"),
     ("Troops withdrew towards Al-Managil in Gezira state.", "Al-Managil", "Al Manāqil", "SD"),
+    ("Separatists burned houses in Cameroon's Northwest region.", "Northwest", "North-West", "CM"),  # not Dubai's Sector 1
+    ("The tanker had left the Russian port of Ust-Luga.", "Ust-Luga", "Ust-Luga", "RU"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
