@@ -60,6 +60,9 @@ _CAPITALS_NAME_PENALTY = 3.0
 # text naming Chiapas made "Sinaloa", "Durango" and "Tamaulipas" the Chiapas villages of those
 # names (600 to 1,600 people each). WikToR, built on small namesakes, loses 5 mentions by it.
 _STATES_NAME_PENALTY = 3.0
+# Out of the running, whatever support the text gives: a village that carries a great state's
+# name only as an alternate one.
+_BORROWED_STATE_NAME_PENALTY = 20.0
 _VILLAGE_POPULATION = 10_000
 _APPOSITIVE_BONUS = 8.0
 # "Bakhmut, formerly Artemivsk": the text says the two names are one place; where one place
@@ -255,9 +258,13 @@ class Resolver:
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             score = math.log10(place.population + 10) + _KIND_BONUS[place.kind]
-            if place.kind == "city" and not town_typed and place.population < _VILLAGE_POPULATION and any(
-                    p.country_code == place.country_code and not _inside(place, p) for p in states):
-                score -= _STATES_NAME_PENALTY  # "Sinaloa" is the state, not a Chiapas village named after it
+            if place.kind == "city" and not town_typed and place.population < _VILLAGE_POPULATION:
+                if any(p.country_code == place.country_code and not _inside(place, p) for p in states):
+                    score -= _STATES_NAME_PENALTY  # "Sinaloa" is the state, not a Chiapas village named after it
+                elif name_type == "alt" and states:
+                    # "New York" is not Niu-York, a Donetsk village that once went by the name,
+                    # however Ukrainian the text
+                    score -= _BORROWED_STATE_NAME_PENALTY
             if place.feature_code in _CAPITAL_CODES:
                 score += _CAPITAL_BONUS
             if name_type == "alt":

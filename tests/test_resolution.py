@@ -662,6 +662,10 @@ MEXICO = "Violence rose in Sinaloa and Durango, officials said. In Chiapas, figh
     (MEXICO, "Durango", "admin1", "MX.10"),
     # a text that says the small town is a town keeps it
     ("Washington is a town in Rappahannock County, Virginia.", "Washington", "city", "US.VA"),
+    # nor may a Ukrainian text make "New York" Niu-York, a Donetsk village once called so
+    ("Ukraine's forces retook Lyman in the Donetsk region and pushed on towards Svatove and Kreminna. "
+     "Ukraine's envoy told the Security Council in New York that the Donetsk front had moved.",
+     "New York", "admin1", "US.NY"),
 ])
 def test_a_state_of_a_million_keeps_its_name_against_villages_named_after_it(geoparser, gazetteer, text, surface,
                                                                             kind, admin1):
