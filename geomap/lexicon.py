@@ -55,6 +55,9 @@ inside within throughout across beyond along off en route visiting visited enter
 # named only so is not dropped as a stray word (resolve._isolated_towns).
 ACTION_VERBS = frozenset("""shelled bombed struck hit attacked targeted raided captured seized took retook
 recaptured liberated stormed encircled besieged overran occupied evacuated""".split())
+# Of those, the ones done to places only, never to someone: what follows is a place as surely
+# as after "in" ("retook Lyman", though Lyman is a given name too).
+SIEGE_VERBS = frozenset("""shelled bombed retook recaptured besieged encircled overran""".split())
 # Words that say where a region lies or what its land is; regions are named so ("Central",
 # Uganda; "Delta", Nigeria), but capitalised, the words far more often begin other names
 # ("Eastern Mediterranean", "Western blot", "the Delta variant").

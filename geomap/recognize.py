@@ -234,6 +234,8 @@ class Recognizer:
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"
             elif cue in lexicon.ACTION_VERBS:
                 ev.add("target")  # "Russian forces shelled Bakhmut"
+                if cue in lexicon.SIEGE_VERBS:
+                    ev.add("locative")
             low_next = next_word.lower()
             common = span.key in self.common_words
             if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):

@@ -156,6 +156,8 @@ FOUND = [
     ("President Xi Visits Moscow For Talks\nThe talks began on Monday.", "Moscow", 0, "RU", "city"),
     # a date after a place, as US wire copy writes it, is no rest of its name
     ("Russian forces shelled Bakhmut Monday, officials said.", "Bakhmut", 0, "UA", "city"),
+    # a verb done only to places makes a given name one ("Lyman" is both)
+    ("Ukraine's forces retook Lyman after a week of fighting.", "Lyman", 0, "UA", "city"),
     ("The reporter was wounded in Sloviansk October 7, police said.", "Sloviansk", 0, "UA", "city"),
     # the town of Vladimir, named so in the same text as Vladimir Putin
     ("Vladimir Putin visited a factory in Vladimir on Tuesday.", "Vladimir", 1, "RU", "city"),
