@@ -642,6 +642,9 @@ NEWS_SENSES = [
     # a region named after its town in adjective form: Stavropol'skiy kray
     ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
+    # the country, not the province the packages make nearly as populous, whose towns the text names
+    ("Chinese drills simulated a blockade of Kaohsiung and Keelung, and ships sailed near Kinmen "
+     "as Taiwan scrambled jets.", "Taiwan", "country", "TW"),
 ]
 
 
