@@ -620,6 +620,16 @@ BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
 GENEVA — Talks on Syria resumed.
 ROME — Aid agencies warned of famine in Gaza."""
 
+TAIWAN_DRILLS = (
+    "Taiwan scrambles jets as China holds drills\n\n"
+    "TAIPEI (Sample Wire) - Taiwan scrambled fighter jets and deployed missile systems after China sent warships "
+    "and aircraft around the island in drills it called Strait Thunder. The Chinese army's Eastern Theater "
+    "Command, based in Nanjing, said the exercises simulated a blockade of Kaohsiung and Keelung ports. Chinese "
+    "coast guard ships sailed near Kinmen and the Matsu Islands, and aircraft crossed the median line of the "
+    "Taiwan Strait. Japan said several Chinese ships passed near Yonaguni, its westernmost island. The United "
+    "States sent a destroyer through the strait from Okinawa. In Beijing, officials said the drills were a "
+    "warning to President Lai Ching-te. Markets in Hong Kong and Shanghai fell.")
+
 NEWS_SENSES = [
     # Wales the nation, not the village near Sheffield that England's towns lift; yet a
     # Wales a text places in Massachusetts is the town there
@@ -643,8 +653,7 @@ NEWS_SENSES = [
     ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
     # the country, not the province the packages make nearly as populous, whose towns the text names
-    ("Chinese drills simulated a blockade of Kaohsiung and Keelung, and ships sailed near Kinmen "
-     "as Taiwan scrambled jets.", "Taiwan", "country", "TW"),
+    (TAIWAN_DRILLS, "Taiwan", "country", "TW"),
 ]
 
 
