@@ -25,7 +25,7 @@ import ahocorasick
 
 from gazetteer.model import KINDS, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import ARABIC_NAMED, arabic_spellings, hebrew_spellings
+from gazetteer.spellings import ARABIC_NAMED, abbreviated_spellings, arabic_spellings, hebrew_spellings
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -218,14 +218,16 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
 
 def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
     """Give places in Arabic-speaking countries and Israel the spellings English news uses
-    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), except where
-    one is another place's own name.
+    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), and places
+    named "Saint ..." or "Mount ..." their abbreviated forms ("St Paul", "St. Lucia"), except
+    where one is another place's own name.
     Only regions and towns news writes about get one-word spellings ("Qaim" for "Al Qā’im",
     "Shabwa"): for villages and districts such a word is mostly a person's name or a word
     ("Al Hussein", "Al Ittiḩād", "Mā‘īn")."""
     records = list(records)
     main_keys = {name_key(rec.name) for rec in records}
     for rec in records:
+        rec.spellings.extend(s for s in abbreviated_spellings(rec.name) if name_key(s) not in main_keys)
         if rec.kind not in ("city", "admin1", "admin2"):
             continue
         notable = rec.kind == "admin1" or (rec.kind == "city" and rec.population >= _MIN_POPULATION_FOR_ALTERNATES)

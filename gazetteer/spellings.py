@@ -7,6 +7,9 @@ for "Tall" and "Ain" for "‘Ayn", and often leaves out the article and the fina
 ("Qardaha", "Qaim"). The packages keep alternate names only for towns of 5,000 or more,
 so most such towns are reachable under their GeoNames spelling alone. Hebrew names have
 the same marks ("Kfar ‘Azza") and their own romanisation ("Qiryat" for "Kiryat").
+
+Names anywhere that open with "Saint" or "Mount" are written three ways: "St. Paul" (US
+style), "St Paul" (British style) and "Saint Paul"; GeoNames holds one or two of them.
 """
 from __future__ import annotations
 
@@ -72,3 +75,19 @@ def _word_options(words: list[str], i: int) -> tuple[str, ...]:
     if i == len(words) - 1 and len(word) >= _MIN_FOR_FINAL_H and word.endswith("ah"):
         return word, word[:-1]
     return (word,)
+
+
+# A name's first word and its abbreviations, as news writes them ("St. Paul", "St Paul").
+_ABBREVIATED_FIRST_WORDS = (("Saint", "St.", "St"), ("Sainte", "Ste.", "Ste"), ("Mount", "Mt.", "Mt"))
+
+
+def abbreviated_spellings(name: str) -> list[str]:
+    """The other ways to write a name that opens with "Saint", "Sainte" or "Mount" or an
+    abbreviation of them ("St Paul" and "Saint Paul" for "St. Paul"); empty for others."""
+    first, _, rest = name.partition(" ")
+    if not rest:
+        return []
+    for forms in _ABBREVIATED_FIRST_WORDS:
+        if first.lower() in (form.lower() for form in forms):
+            return [f"{form} {rest}" for form in forms if form.lower() != first.lower()]
+    return []

@@ -34,6 +34,10 @@ _ARTICLE_WORDS = frozenset({"the", "a", "an"})
 _ELIDED_PARTICLE = re.compile(r"(?i:d|l|dell|nell|sull|all)['’](?=[A-ZÀ-ÖØ-Þ])")
 # A middle initial and a surname: "L. Lane" (but not the "D.C." of "Washington D.C.").
 _INITIAL_THEN_NAME = re.compile(r"[A-Z]\.[ \t]+[A-Z][a-z]")
+# A saint's name, and the possessive and capitalised word that make it a feast's, a church's
+# or a school's: "St. Patrick's Day", "St Michael's Catholic School".
+_SAINT = re.compile(r"(?:St\.?|Ste\.?|Saint|Sainte)[ \t]")
+_POSSESSIVE_THEN_NAME = re.compile(r"['’]s[ \t]+[A-Z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
@@ -271,6 +275,8 @@ class Recognizer:
             if prev_word.lower() == "the" and "type" not in ev and not (
                     next_word.islower() and (low_next in lexicon.OFFICE_NOUNS or low_next in lexicon.RESIDENT_NOUNS)):
                 ev.add("definite")  # "crossed the Dnipro": a river or sea, where the name is one; not "the Dnipro mayor"
+            if _SAINT.match(span.surface) and _POSSESSIVE_THEN_NAME.match(text, span.end):
+                ev.add("blocked:organisation")  # "St. Patrick's Day", not Saint Patrick, Missouri
             if span.key in self.organisation_words and self._in_organisation(text, span):
                 ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
             elif operations and not _landmark(span) and \

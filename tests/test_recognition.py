@@ -156,6 +156,9 @@ FOUND = [
     ("President Xi Visits Moscow For Talks\nThe talks began on Monday.", "Moscow", 0, "RU", "city"),
     # a date after a place, as US wire copy writes it, is no rest of its name
     ("Russian forces shelled Bakhmut Monday, officials said.", "Bakhmut", 0, "UA", "city"),
+    # "St" as British papers write it, and "Mt." as American ones do
+    ("Flights from St Lucia were cancelled.", "St Lucia", 0, "LC", "country"),
+    ("Four children died in a fire in St. Paris, Ohio.", "St. Paris", 0, "US", "city"),
     # a verb done only to places makes a given name one ("Lyman" is both)
     ("Ukraine's forces retook Lyman after a week of fighting.", "Lyman", 0, "UA", "city"),
     ("The reporter was wounded in Sloviansk October 7, police said.", "Sloviansk", 0, "UA", "city"),
@@ -502,6 +505,9 @@ NOT_FOUND = [
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
     ("Bodies were found in the Barak river in Manipur.", "Barak", 0),  # not Barak, Iran
+    # a saint's feast, church or school
+    ("Crowds marched on St. Patrick's Day in Dublin.", "St. Patrick", 0),
+    ("She moved her children to St. Michael's Catholic School.", "St. Michael", 0),
     # "states" after a group of states, not a state's name
     ("Stores in nine mid-Atlantic states closed.", "Atlantic", 0),
     # a nickname and a region named by where it lies, each ending in a kind of place

@@ -1,10 +1,11 @@
-"""English news spellings of Arabic and Hebrew place names (gazetteer.spellings) and what the build makes of them."""
+"""English news spellings of place names (gazetteer.spellings): Arabic and Hebrew names, and names
+opening with "Saint" or "Mount"; and what the build makes of them."""
 from __future__ import annotations
 
 import pytest
 
 from gazetteer import name_key
-from gazetteer.spellings import arabic_spellings, hebrew_spellings
+from gazetteer.spellings import abbreviated_spellings, arabic_spellings, hebrew_spellings
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -64,3 +65,20 @@ def test_the_build_names_no_village_without_its_article(gazetteer):
     # Al Hussein, a Yemeni district, and Al Ittiḩād, a Palestinian village: a person and a word.
     assert not any(p.country_code in ("YE", "PS") for p, _ in gazetteer.entries("hussein"))
     assert not any(p.country_code == "PS" for p, _ in gazetteer.entries("ittihad"))
+
+
+@pytest.mark.parametrize("name, spellings", [
+    ("St. Paul", ["Saint Paul", "St Paul"]),
+    ("Saint Lucia", ["St. Lucia", "St Lucia"]),
+    ("Sainte Genevieve", ["Ste. Genevieve", "Ste Genevieve"]),
+    ("Mt. Pleasant", ["Mount Pleasant", "Mt Pleasant"]),
+    ("Stanley", []), ("Saint-Denis", []), ("Mount", []),  # no abbreviation to swap
+])
+def test_abbreviated_spellings(name, spellings):
+    assert abbreviated_spellings(name) == spellings
+
+
+def test_the_build_gives_saints_and_mounts_every_spelling(gazetteer):
+    # GeoNames has "St. Lucia" under none of the three forms but "Saint Lucia"
+    assert any(p.kind == "country" and p.country_code == "LC" for p, _ in gazetteer.entries("st lucia"))
+    assert any(p.country_code == "US" and p.population > 250_000 for p, _ in gazetteer.entries("st paul"))
