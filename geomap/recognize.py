@@ -659,9 +659,11 @@ def _is_known_container(span: Span) -> bool:
 def _names_a_state(span: Span) -> bool:
     """Whether a span is the main name of an admin-1 region, so that "states" after it or its
     list makes them states ("Zamfara, Katsina and Niger states"). Not otherwise: "the Baltic
-    states", "mid-Atlantic states", "Southern states" are groups of states."""
+    states", "mid-Atlantic states", "Southern states" are groups of states, and so are "the
+    Sahel states", though Burkina Faso has a Sahel region: the name is a wider region's too."""
     return span.key not in lexicon.POSITION_WORDS and any(
-        p.kind == "admin1" and kind == "name" for p, kind in span.entries)
+        p.kind == "admin1" and kind == "name" for p, kind in span.entries) and not any(
+        p.kind == "region" for p, _ in span.entries)
 
 
 def _is_container(span: Span) -> bool:

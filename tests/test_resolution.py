@@ -652,6 +652,8 @@ NEWS_SENSES = [
     # a region named after its town in adjective form: Stavropol'skiy kray
     ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
+    # "states" after the wider region, not after Burkina Faso's Sahel region
+    ("Mali, Niger and Burkina Faso formed the Alliance of Sahel States.", "Sahel", "region", None),
     # the country, not the province the packages make nearly as populous, whose towns the text names
     (TAIWAN_DRILLS, "Taiwan", "country", "TW"),
 ]
