@@ -18,6 +18,7 @@ import re
 import sqlite3
 import time
 from contextlib import contextmanager
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -137,6 +138,7 @@ def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_popula
     say(f"read {len(by_key):,} places")
     _name_regions_after_their_towns(by_key.values())
     _add_news_spellings(by_key.values())
+    _share_names_with_namesake_regions(by_key.values())
     prefs = _apply_curated(by_key, say)
 
     # Per-process names, so two builds into one directory never write the same file.
@@ -238,6 +240,31 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
         else:
             continue
         rec.spellings.extend(s for s in spellings if name_key(s) not in main_keys and (notable or " " in s))
+
+
+# How alike two names must be to count as spellings of one name ("Khan Yunis", "Khan Younis").
+_SPELLING_SIMILARITY = 0.8
+
+
+def _share_names_with_namesake_regions(records: Iterable[PlaceRecord]) -> None:
+    """Give an admin-1 region that bears a town's own name the town's other spellings of that
+    name too: "Khan Younis" is the governorate as well as the town, but GeoNames gives that
+    spelling to the town alone. Only spellings (names much like the main one): a town's other
+    names are often someone's or another place's ("Hamid" for Isparta)."""
+    records = list(records)
+    towns: dict[tuple[str | None, str], PlaceRecord] = {}
+    for rec in records:
+        if rec.kind == "city":
+            key = (rec.country_code, name_key(rec.name))
+            if key not in towns or rec.population > towns[key].population:
+                towns[key] = rec
+    for rec in records:
+        town = towns.get((rec.country_code, name_key(rec.name))) if rec.kind == "admin1" else None
+        if town is not None:
+            own = name_key(rec.name)
+            rec.names.extend(name for name in town.names
+                             if SequenceMatcher(None, own, name_key(name)).ratio() >= _SPELLING_SIMILARITY)
+            rec.spellings.extend(town.spellings)
 
 
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:

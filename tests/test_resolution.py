@@ -649,6 +649,9 @@ NEWS_SENSES = [
     ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
     ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
     ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
+    # the town's other spelling is the same-named governorate's too (GeoNames: Khan Yunis)
+    ("Families fled Khan Younis Governorate for al-Mawasi.", "Khan Younis", "admin1", "PS"),
+    ("Families fled Khan Younis for al-Mawasi.", "Khan Younis", "city", "PS"),
     # a region named after its town in adjective form: Stavropol'skiy kray
     ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
