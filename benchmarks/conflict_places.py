@@ -83,6 +83,7 @@ Hmeimim SY|Al Udeid QA|Incirlik TR|Fordow IR|Tora Bora AF|Deir el-Zour SY|Novaya
 Robotyne UA|Kurram PK|Mir Ali PK|Miranshah PK|Barsalogho BF|Nur Shams PS|Hsipaw MM|Paletwa MM|Jurf al-Sakhar IQ
 Ras Lanuf LY|Brega LY|Jebel Marra SD|Tawila SD|Kalma SD|Makhmur IQ|North Mitrovica XK|Minova CD|Kavumu CD
 Sulaimaniyah IQ|Al-Managil SD|Dinder SD|Lake Lanao PH|Ust-Luga RU|Catatumbo CO
+Nasir SS|Renk SS|Nimule SS|Heglig SD|Rosh Pina IL|Khan Younis PS|St Lucia LC
 """
 
 

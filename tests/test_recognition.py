@@ -510,6 +510,8 @@ NOT_FOUND = [
     ("She moved her children to St. Michael's Catholic School.", "St. Michael", 0),
     # "states" after a group of states, not a state's name
     ("Stores in nine mid-Atlantic states closed.", "Atlantic", 0),
+    # a given name world news knows, before a surname: Nasir is a South Sudanese town too
+    ("Nasir Ahmed, a spokesman, said the talks failed.", "Nasir", 0),
     # a nickname and a region named by where it lies, each ending in a kind of place
     ("Plymouth is known as the Hub City of the county.", "Hub City", 0),
     ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),

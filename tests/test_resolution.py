@@ -334,6 +334,7 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Troops withdrew towards Al-Managil in Gezira state.", "Al-Managil", "Al Manāqil", "SD"),
     ("Separatists burned houses in Cameroon's Northwest region.", "Northwest", "North-West", "CM"),  # not Dubai's Sector 1
     ("The tanker had left the Russian port of Ust-Luga.", "Ust-Luga", "Ust-Luga", "RU"),
+    ("The White Army took Nasir, in Upper Nile state.", "Nasir", "Nasir", "SS"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
