@@ -658,6 +658,10 @@ NEWS_SENSES = [
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
     # "states" after the wider region, not after Burkina Faso's Sahel region
     ("Mali, Niger and Burkina Faso formed the Alliance of Sahel States.", "Sahel", "region", None),
+    # a state that was, and countries by the names they had
+    ("Artists left Russia or the Soviet Union for America.", "Soviet Union", "region", None),
+    ("He was born in Bombay and retired to Ceylon.", "Ceylon", "country", "LK"),  # not Ceylon, Ontario
+    ("Dahomey and Upper Volta both changed their names.", "Upper Volta", "country", "BF"),  # not Ghana's Volta
     # the country, not the province the packages make nearly as populous, whose towns the text names
     (TAIWAN_DRILLS, "Taiwan", "country", "TW"),
 ]
