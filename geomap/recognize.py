@@ -275,6 +275,11 @@ class Recognizer:
             if prev_word.lower() == "the" and "type" not in ev and not (
                     next_word.islower() and (low_next in lexicon.OFFICE_NOUNS or low_next in lexicon.RESIDENT_NOUNS)):
                 ev.add("definite")  # "crossed the Dnipro": a river or sea, where the name is one; not "the Dnipro mayor"
+                if (low_next in lexicon.FUNCTION_WORDS or low_next in lexicon.TYPE_WORDS or not next_word) \
+                        and text[span.end:span.end + 1] != "-" and any(p.kind == "sea" for p, _ in span.entries):
+                    # "across the Atlantic", "the Mediterranean coast": the sea, though the word is
+                    # an adjective too; not "the Atlantic magazine", "the Pacific Fleet"
+                    ev.add("locative")
             if _SAINT.match(span.surface) and _POSSESSIVE_THEN_NAME.match(text, span.end):
                 ev.add("blocked:organisation")  # "St. Patrick's Day", not Saint Patrick, Missouri
             if span.key in self.organisation_words and self._in_organisation(text, span):

@@ -159,6 +159,10 @@ FOUND = [
     # "St" as British papers write it, and "Mt." as American ones do
     ("Flights from St Lucia were cancelled.", "St Lucia", 0, "LC", "country"),
     ("Four children died in a fire in St. Paris, Ohio.", "St. Paris", 0, "US", "city"),
+    # a sea whose name is an adjective too, alone after "the"
+    ("Russian submarines patrolled the Atlantic and the Arctic.", "Atlantic", 0, None, "sea"),
+    ("Russian submarines patrolled the Atlantic and the Arctic.", "Arctic", 0, None, "sea"),
+    ("Migrants drowned in the Mediterranean on Sunday.", "Mediterranean", 0, None, "sea"),
     # a verb done only to places makes a given name one ("Lyman" is both)
     ("Ukraine's forces retook Lyman after a week of fighting.", "Lyman", 0, "UA", "city"),
     ("The reporter was wounded in Sloviansk October 7, police said.", "Sloviansk", 0, "UA", "city"),
@@ -505,6 +509,10 @@ NOT_FOUND = [
     ("The dam on the Inhulets River was hit.", "Inhulets", 0),
     ("Boats sank on the Catawba River near the town of Catawba.", "Catawba", 0),
     ("Bodies were found in the Barak river in Manipur.", "Barak", 0),  # not Barak, Iran
+    # the same words before a noun are adjectives
+    ("He wrote for the Atlantic magazine.", "Atlantic", 0),
+    ("She follows the Mediterranean diet.", "Mediterranean", 0),
+    ("The villa has a Mediterranean-style garden.", "Mediterranean", 0),
     # a saint's feast, church or school
     ("Crowds marched on St. Patrick's Day in Dublin.", "St. Patrick", 0),
     ("She moved her children to St. Michael's Catholic School.", "St. Michael", 0),
