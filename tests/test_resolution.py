@@ -335,6 +335,8 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Separatists burned houses in Cameroon's Northwest region.", "Northwest", "North-West", "CM"),  # not Dubai's Sector 1
     ("The tanker had left the Russian port of Ust-Luga.", "Ust-Luga", "Ust-Luga", "RU"),
     ("The White Army took Nasir, in Upper Nile state.", "Nasir", "Nasir", "SS"),
+    ("NATO ships drilled in the Gulf of Riga.", "Gulf of Riga", "Gulf of Riga", None),
+    ("Russia moved missiles across the Crimean Peninsula.", "Crimean Peninsula", "Avtonomna Respublika Krym", "UA"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
