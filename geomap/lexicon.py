@@ -96,13 +96,13 @@ guardian standard star news daily weekly magazine press review dispatch inquirer
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united motor motors
 regiment battalion brigade corps legion force front elementary""".split())
-# Plurals that make a list of names one of streets: "at Orange and White streets".
 # Words that end a noun phrase rather than go on with it: after "the Atlantic", one of these
 # says the name stands alone (a sea), where a noun would make it an adjective ("the Atlantic
 # magazine").
 FUNCTION_WORDS = frozenset("""and or but nor than to from on in at for with by of into onto off as is are was were
 be been has have had will would could should may might can this that these those which who where when while
 after before since until during near between""".split())
+# Plurals that make a list of names one of streets: "at Orange and White streets".
 STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
 # alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name

@@ -776,7 +776,8 @@ def _sense_key(span: Span) -> str:
     after a town in it ("the Kherson region") has a sense of its own: the same text's bare
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
     "Washington": the state is not named after a town in it, so the text's Washington is one.
-    A people's name a type word makes a region is a sense apart too ("the Somali region")."""
+    A people's name a type word makes a region is a sense apart too ("the Somali region"), and
+    so is a country's ("Niger state" of Nigeria beside its neighbour Niger)."""
     if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)
                                            or _also_a_country(span)):
         return _name_key(span) + "|region"
