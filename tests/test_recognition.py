@@ -156,7 +156,7 @@ FOUND = [
     ("President Xi Visits Moscow For Talks\nThe talks began on Monday.", "Moscow", 0, "RU", "city"),
     # a date after a place, as US wire copy writes it, is no rest of its name
     ("Russian forces shelled Bakhmut Monday, officials said.", "Bakhmut", 0, "UA", "city"),
-    # "St" as British papers write it, and "Mt." as American ones do
+    # "St" as British papers write it and "St." as American ones do (GeoNames: Saint Lucia, Saint Paris)
     ("Flights from St Lucia were cancelled.", "St Lucia", 0, "LC", "country"),
     ("Four children died in a fire in St. Paris, Ohio.", "St. Paris", 0, "US", "city"),
     # a sea whose name is an adjective too, alone after "the"

@@ -79,6 +79,6 @@ def test_abbreviated_spellings(name, spellings):
 
 
 def test_the_build_gives_saints_and_mounts_every_spelling(gazetteer):
-    # GeoNames has "St. Lucia" under none of the three forms but "Saint Lucia"
+    # GeoNames calls the country only "Saint Lucia", and Saint Paul, Minnesota, not "St Paul"
     assert any(p.kind == "country" and p.country_code == "LC" for p, _ in gazetteer.entries("st lucia"))
     assert any(p.country_code == "US" and p.population > 250_000 for p, _ in gazetteer.entries("st paul"))
