@@ -26,7 +26,8 @@ import ahocorasick
 
 from gazetteer.model import KINDS, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import ARABIC_NAMED, abbreviated_spellings, arabic_spellings, hebrew_spellings
+from gazetteer.spellings import (ARABIC_NAMED, abbreviated_spellings, arabic_spellings, hebrew_spellings,
+                                 unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -220,9 +221,10 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
 
 def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
     """Give places in Arabic-speaking countries and Israel the spellings English news uses
-    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), and places
-    named "Saint ..." or "Mount ..." their abbreviated forms ("St Paul", "St. Lucia"), except
-    where one is another place's own name.
+    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), towns elsewhere
+    their names without marks ("Nekemte" for "Nek’emtē"), and places named "Saint ..." or
+    "Mount ..." their abbreviated forms ("St Paul", "St. Lucia"), except where one is another
+    place's own name.
     Only regions and towns news writes about get one-word spellings ("Qaim" for "Al Qā’im",
     "Shabwa"): for villages and districts such a word is mostly a person's name or a word
     ("Al Hussein", "Al Ittiḩād", "Mā‘īn")."""
@@ -237,8 +239,9 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
             spellings = arabic_spellings(rec.name, without_article=notable)
         elif rec.country_code == "IL":
             spellings = hebrew_spellings(rec.name)
-        else:
-            continue
+        else:  # elsewhere villages' marks are mostly in names of people ("Ghulām ‘Alī")
+            unmarked = unmarked_spelling(rec.name)
+            spellings = [unmarked] if unmarked and notable else []
         rec.spellings.extend(s for s in spellings if name_key(s) not in main_keys and (notable or " " in s))
 
 

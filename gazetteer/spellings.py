@@ -8,6 +8,10 @@ for "Tall" and "Ain" for "‘Ayn", and often leaves out the article and the fina
 so most such towns are reachable under their GeoNames spelling alone. Hebrew names have
 the same marks ("Kfar ‘Azza") and their own romanisation ("Qiryat" for "Kiryat").
 
+Elsewhere GeoNames marks ejectives, soft signs and glottal stops the same way ("Nek’emtē",
+"Vyaz’ma", "P’yŏngsŏng", "Ts’khinvali"); English news leaves the marks out ("Nekemte",
+"Vyazma", "Pyongsong").
+
 Names anywhere that open with "Saint" or "Mount" are written three ways: "St. Paul" (US
 style), "St Paul" (British style) and "Saint Paul"; GeoNames holds one or two of them.
 """
@@ -23,6 +27,7 @@ ARABIC_NAMED = frozenset("AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD 
 
 # Marks for ayn and hamza, written or left out: "Ma‘arrat", "Qā’im", "Ta'izz".
 _APOSTROPHES = re.compile("[‘’'ʻʼʿʾ`´]")
+_POSSESSIVE = re.compile("[‘’'ʼ`´]s\\b")
 # The article before a "sun letter" takes that letter's sound: "ash Shughur", "an Nu‘mān".
 _SUN_ARTICLES = {"at": "t", "ath": "th", "ad": "d", "adh": "dh", "ar": "r", "az": "z", "as": "s", "ash": "sh",
                  "an": "n"}
@@ -59,6 +64,16 @@ def hebrew_spellings(name: str) -> list[str]:
     found = {" ".join(combo) for combo in itertools.product(*options)}
     found.discard(name_key(name))
     return [" ".join(w.capitalize() for w in s.split()) for s in sorted(found)]
+
+
+def unmarked_spelling(name: str) -> str | None:
+    """``name`` without its marks for ayn, hamza, ejectives and soft signs ("Nekemte" for
+    "Nek’emtē"), or None where it has none. Not for an English possessive: "Smith's"
+    (a parish of Bermuda) without its mark is a family ("the Smiths")."""
+    if _POSSESSIVE.search(name):
+        return None
+    unmarked = _APOSTROPHES.sub("", name)
+    return unmarked if unmarked != name and unmarked.strip() else None
 
 
 def _is_article(word: str, after: str) -> bool:

@@ -1,11 +1,12 @@
-"""English news spellings of place names (gazetteer.spellings): Arabic and Hebrew names, and names
-opening with "Saint" or "Mount"; and what the build makes of them."""
+"""English news spellings of place names (gazetteer.spellings): Arabic and Hebrew names, names
+with marks for ejectives and soft signs, and names opening with "Saint" or "Mount"; and what
+the build makes of them."""
 from __future__ import annotations
 
 import pytest
 
 from gazetteer import name_key
-from gazetteer.spellings import abbreviated_spellings, arabic_spellings, hebrew_spellings
+from gazetteer.spellings import abbreviated_spellings, arabic_spellings, hebrew_spellings, unmarked_spelling
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -82,3 +83,24 @@ def test_the_build_gives_saints_and_mounts_every_spelling(gazetteer):
     # GeoNames calls the country only "Saint Lucia", and Saint Paul, Minnesota, not "St Paul"
     assert any(p.kind == "country" and p.country_code == "LC" for p, _ in gazetteer.entries("st lucia"))
     assert any(p.country_code == "US" and p.population > 250_000 for p, _ in gazetteer.entries("st paul"))
+
+
+@pytest.mark.parametrize("name, spelling", [
+    ("Nek’emtē", "Nekemtē"),  # Ethiopia: an ejective
+    ("Vyaz’ma", "Vyazma"),  # Russia: a soft sign
+    ("P’yŏngsŏng", "Pyŏngsŏng"),  # North Korea
+    ("Ts’khinvali", "Tskhinvali"),  # Georgia
+    ("Tskhinvali", None), ("Homyel'", "Homyel"),
+    ("Smith's", None), ("Lee's Summit", None),  # an English possessive keeps its mark
+])
+def test_unmarked_spelling(name, spelling):
+    assert unmarked_spelling(name) == spelling
+
+
+def test_the_build_gives_towns_their_unmarked_spellings(gazetteer):
+    # GeoNames writes them "Nek’emtē" and "Yegor’yevsk", and keeps no alternate without the mark
+    assert any(p.name == "Nek’emtē" and p.country_code == "ET" for p, _ in gazetteer.entries("nekemte"))
+    assert any(p.country_code == "RU" for p, _ in gazetteer.entries("yegoryevsk"))
+    # Bermuda's parish "Smith's" is not "Smiths"; a village's mark stays ("Ghulām ‘Alī" is a man)
+    assert not any(p.country_code == "BM" for p, _ in gazetteer.entries("smiths"))
+    assert not any(p.name == "Ghulām ‘Alī" for p, _ in gazetteer.entries("ghulam ali"))
