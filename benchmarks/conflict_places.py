@@ -84,6 +84,61 @@ Robotyne UA|Kurram PK|Mir Ali PK|Miranshah PK|Barsalogho BF|Nur Shams PS|Hsipaw 
 Ras Lanuf LY|Brega LY|Jebel Marra SD|Tawila SD|Kalma SD|Makhmur IQ|North Mitrovica XK|Minova CD|Kavumu CD
 Sulaimaniyah IQ|Al-Managil SD|Dinder SD|Lake Lanao PH|Ust-Luga RU|Catatumbo CO
 Nasir SS|Renk SS|Nimule SS|Heglig SD|Rosh Pina IL|Khan Younis PS|St Lucia LC
+Selydove UA|Ukrainsk UA|Hirnyk UA|Novohrodivka UA|Zolote UA|Hirske UA|Krynky UA|Dnipro UA|Zaporizhzhia UA
+Synelnykove UA|Dobropillia UA|Rodynske UA|Shakhtarsk UA|Amvrosiivka UA|Volnovakha UA|Bilopillia UA
+Krasnopillia UA|Velykyi Burluk UA|Borova UA|Siversk UA|Klishchiivka UA|Dnipropetrovsk UA|Odessa UA|Kharkov UA
+Kiev UA|Nikolaev UA|Zaporozhye UA|Lugansk UA|Artemivsk UA|Artyomovsk UA|Avdeyevka UA|Kupyansk UA|Lisichansk UA
+Severodonetsk UA|Ugledar UA|Kurakhovo UA|Sevastopol UA|Chernobyl UA|Pripyat UA|Bilhorod-Dnistrovskyi UA
+Kamianske UA|Sviatohirsk UA|Voronezh RU|Kaluga RU|Tula RU|Ryazan RU|Saratov RU|Kazan RU|Yelabuga RU
+Primorsko-Akhtarsk RU|Kaliningrad RU|Pskov RU|Murmansk RU|Severomorsk RU|Tikhoretsk RU|Novoshakhtinsk RU
+Azov RU|Bataysk RU|Krasnodar RU|Sochi RU|Anapa RU|Makhachkala RU|Derbent RU|Nalchik RU|Vladikavkaz RU
+Beslan RU|Kizlyar RU|Smolensk RU|Oryol RU|Lipetsk RU|Tambov RU|Kstovo RU|Yaroslavl RU|Cherepovets RU|Brest BY
+Gomel BY|Mozyr BY|Grodno BY|Vitebsk BY|Mogilev BY|Narva EE|Przewodow PL|Rzeszow PL|Suwalki PL|Daugavpils LV
+Klaipeda LT|Vilnius LT|Ashdod IL|Netanya IL|Herzliya IL|Holon IL|Bat Yam IL|Rishon LeZion IL|Petah Tikva IL
+Kfar Saba IL|Rehovot IL|Ramat Gan IL|Nazareth IL|Tiberias IL|Beita PS|Turmus Ayya PS|Sinjil PS
+Masafer Yatta PS|Yatta PS|Dura PS|Beit Ummar PS|Tammun PS|Al-Bireh PS|Abu Dis PS|Aitaroun LB|Kfar Kila LB
+Odaisseh LB|Jezzine LB|Byblos LB|Jounieh LB|Chtaura LB|Saraqib SY|Atarib SY|Kafranbel SY|Harem SY|Sarmada SY
+Talbiseh SY|Rastan SY|Homs SY|Qusayr SY|Yabroud SY|Zabadani SY|Darayya SY|Harasta SY|Jobar SY|Yarmouk SY
+Mayadin SY|Abu Kamal SY|Shaddadi SY|Ain Issa SY|Tabqa SY|Al-Hol SY|Suwayda SY|Bosra SY|Tal Rifaat SY|Nubl SY
+Safira SY|Kessab SY|Qardaha SY|Masyaf SY|Salamiyah SY|Hit IQ|Haditha IQ|Rutba IQ|Qayyarah IQ|Hawija IQ
+Baiji IQ|Balad IQ|Khanaqin IQ|Jalawla IQ|Tuz Khurmatu IQ|Amerli IQ|Kut IQ|Nasiriyah IQ|Amarah IQ|Diwaniyah IQ
+Hillah IQ|Umm Qasr IQ|Zubair IQ|Halabja IQ|Ranya IQ|Anbar IQ|Diyala IQ|Nineveh IQ|Zahedan IR|Mahabad IR
+Piranshahr IR|Sanandaj IR|Kermanshah IR|Ahvaz IR|Bandar Abbas IR|Chabahar IR|Saqqez IR|Tabriz IR|Bushehr IR
+Arak IR|Qom IR|Mashhad IR|Zinjibar YE|Lahij YE|Dhamar YE|Amran YE|Midi YE|Ataq YE|Seiyun YE|Al-Ghaydah YE
+Perim YE|Jizan SA|Najran SA|Abqaiq SA|Ras Tanura SA|Jeddah SA|Yanbu SA|Riyadh SA|Doha QA|Manama BH|Muscat OM
+Fujairah AE|Abu Dhabi AE|Arish EG|Sheikh Zuweid EG|Ismailia EG|Suez EG|Port Said EG|Zawiya LY|Gharyan LY
+Tarhuna LY|Sabha LY|Ubari LY|Murzuq LY|Ajdabiya LY|Bani Walid LY|Zintan LY|Zuwara LY|Kufra LY|Sabratha LY
+Kassala SD|Gedaref SD|Port Sudan SD|Sennar SD|Kosti SD|El Geneina SD|Zalingei SD|Ed Daein SD|Kadugli SD
+Dilling SD|Al-Fula SD|Shendi SD|Atbara SD|Merowe SD|Kutum SD|Mellit SD|Kordofan SD|Ad-Damazin SD|Bahri SD
+Malakal SS|Bentiu SS|Wau SS|Yei SS|Pibor SS|Torit SS|Rumbek SS|Akobo SS|Bahir Dar ET|Lalibela ET|Dessie ET
+Kombolcha ET|Axum ET|Adigrat ET|Alamata ET|Debre Birhan ET|Woldia ET|Debre Tabor ET|Dire Dawa ET
+Jijiga ET|Nekemte ET|Asmara ER|Massawa ER|Assab ER|Baidoa SO|Beledweyne SO|Galkayo SO|Dhusamareb SO|Garowe SO
+Bosaso SO|Jowhar SO|Afgooye SO|Marka SO|Barawe SO|Jilib SO|Bardhere SO|Las Anod SO|Hargeisa SO|Berbera SO
+Lamu KE|Wajir KE|Mpeketoni KE|Rutshuru CD|Kiwanja CD|Sake CD|Masisi CD|Beni CD|Butembo CD|Uvira CD|Kalehe CD
+Walikale CD|Lubero CD|Kisangani CD|Kinshasa CD|Djugu CD|Mahagi CD|Kalemie CD|Ituri CD|North Kivu CD
+South Kivu CD|Gisenyi RW|Rubavu RW|Kigali RW|Bujumbura BI|Gitega BI|Bangui CF|Bambari CF|Bria CF|Bossangoa CF
+Kaga-Bandoro CF|Birao CF|Bangassou CF|N'Djamena TD|Abeche TD|Adre TD|Bamenda CM|Buea CM|Kumba CM|Maroua CM
+Kolofata CM|Zamfara NG|Katsina NG|Kaduna NG|Abuja NG|Kano NG|Sokoto NG|Gusau NG|Bama NG|Gwoza NG|Damboa NG
+Monguno NG|Chibok NG|Dapchi NG|Kankara NG|Jos NG|Bokkos NG|Benue NG|Makurdi NG|Owo NG|Onitsha NG
+Port Harcourt NG|Warri NG|Kuje NG|Tahoua NE|Agadez NE|Diffa NE|Maradi NE|Zinder NE|Ouallam NE|Dori BF|Kaya BF
+Fada N'Gourma BF|Arbinda BF|Diapaga BF|Ouahigouya BF|Bobo-Dioulasso BF|Nouna BF|Titao BF|Menaka ML|Mopti ML
+Segou ML|Sevare ML|Kati ML|Tessalit ML|Aguelhok ML|Ansongo ML|Nioro ML|Kayes ML|Anefis ML|Bourem ML
+Douentza ML|Mocimboa da Praia MZ|Pemba MZ|Montepuez MZ|Mueda MZ|Quissanga MZ|Nampula MZ|Khost AF|Paktika AF
+Helmand AF|Lashkar Gah AF|Sangin AF|Musa Qala AF|Ghazni AF|Mazar-i-Sharif AF|Panjshir AF|Bagram AF
+Spin Boldak AF|Chaman PK|Peshawar PK|Bannu PK|Dera Ismail Khan PK|Tank PK|Lakki Marwat PK|North Waziristan PK
+South Waziristan PK|Bajaur PK|Swat PK|Mingora PK|Mastung PK|Panjgur PK|Rawalpindi PK|Sargodha PK|Pathankot IN
+Kupwara IN|Baramulla IN|Anantnag IN|Pulwama IN|Rajouri IN|Kathua IN|Doda IN|Jammu IN|Ladakh IN|Leh IN
+Tawang IN|Manipur IN|Moreh IN|Jiribam IN|Kangpokpi IN|Dantewada IN|Sukma IN|Bastar IN|Laukkai MM|Kyaukme MM
+Falam MM|Hakha MM|Mindat MM|Kalay MM|Tamu MM|Hpakant MM|Loikaw MM|Demoso MM|Thandwe MM|Kyauktaw MM|Mrauk U MM
+Monywa MM|Shwebo MM|Pattani TH|Yala TH|Narathiwat TH|Songkhla TH|Maguindanao PH|Lanao del Sur PH|Sulu PH
+Zamboanga PH|Jayapura ID|Wamena ID|Timika ID|Poso ID|Xiamen CN|Fujian CN|Pingtan CN|Hualien TW|Kaohsiung TW
+Keelung TW|Tainan TW|Taichung TW|Paju KR|Yongbyon KP|Sinpo KP|Punggye-ri KP|Chongjin KP|Wonsan KP|Okinawa JP
+Yonaguni JP|Maracaibo VE|Guayaquil EC|Esmeraldas EC|Manta EC|Reynosa MX|Matamoros MX|Nuevo Laredo MX
+Sinaloa MX|Michoacan MX|Zacatecas MX|Chilpancingo MX|Apatzingan MX|Uruapan MX|Iguala MX|Cauca CO|Tumaco CO
+Buenaventura CO|Arauca CO|Jamundi CO|Popayan CO|Mirebalais HT|Kenscoff HT|Croix-des-Bouquets HT|Gonaives HT
+Cap-Haitien HT|Petit-Goave HT|Artibonite HT|Banja Luka BA|Brcko BA|Zvecan XK|Leposavic XK|Zubin Potok XK
+Presevo RS|Novi Pazar RS|Lachin AZ|Khankendi AZ|Jabrayil AZ|Zangilan AZ|Tavush AM|Jermuk AM|Syunik AM
+Meghri AM|Nakhchivan AZ|Zugdidi GE|Nicosia CY|Famagusta CY|Laayoune EH|Tindouf DZ
 """
 
 

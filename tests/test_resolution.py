@@ -337,6 +337,16 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("The White Army took Nasir, in Upper Nile state.", "Nasir", "Nasir", "SS"),
     ("NATO ships drilled in the Gulf of Riga.", "Gulf of Riga", "Gulf of Riga", None),
     ("Russia moved missiles across the Crimean Peninsula.", "Crimean Peninsula", "Avtonomna Respublika Krym", "UA"),
+    ("Ukrainian troops retook Klishchiivka, south of Bakhmut.", "Klishchiivka", "Klishchiivka", "UA"),
+    ("A stray missile killed two farmers in Przewodow, near the border.", "Przewodow", "Przewodów", "PL"),
+    ("Drones struck a car in Chtaura, in the Bekaa valley.", "Chtaura", "Chtaura", "LB"),
+    ("Clashes erupted again in Pibor, in Jonglei state.", "Pibor", "Pibor", "SS"),
+    ("Insurgents raided Quissanga on the coast of Cabo Delgado.", "Quissanga", "Quissanga", "MZ"),
+    ("Iraqi forces retook Hawija from the militants.", "Hawija", "Al Ḩawījah", "IQ"),
+    ("Kurdish fighters held Shaddadi, south of Hasakah.", "Shaddadi", "Ash Shaddādah", "SY"),
+    ("Gunmen attacked a checkpoint in Sheikh Zuweid in northern Sinai.", "Sheikh Zuweid", "Ash Shaykh Zuwayd", "EG"),
+    ("Settlers clashed with villagers in Beita, south of Nablus.", "Beita", "Baytā al Fawqā", "PS"),
+    ("Gunmen ambushed an army truck in Rajouri district.", "Rajouri", "Rajaori", "IN"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
