@@ -708,6 +708,16 @@ def test_a_state_of_a_million_keeps_its_name_against_villages_named_after_it(geo
     assert (place.kind, place.admin1) == (kind, admin1), _describe(m)
 
 
+@pytest.mark.parametrize("text", [
+    "Houthi forces shelled the town of Harad near the Saudi border.",
+    "Officials in Harad said the crossing was closed.",
+])
+def test_a_town_without_a_population_is_no_smaller_than_a_hamlet(geoparser, text):
+    # GeoNames gives Ḩaraḑ, Yemen, no population, and Härad, Sweden, 508 people
+    m = _one(geoparser, text, "Harad")
+    assert m.place.country_code == "YE", _describe(m)
+
+
 def test_georgia_with_atlanta_context(geoparser):
     m = _one(geoparser, "Voters in Georgia lined up for hours in Atlanta on Tuesday.", "Georgia")
     assert m.place.geonameid == GEORGIA_US_STATE, _describe(m)
