@@ -61,6 +61,10 @@ _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of
                            re.IGNORECASE)
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
+# A branch of the Islamic State is named for its land: "Islamic State Sahel Province",
+# "Islamic State's West Africa Province" (ISWAP) are armed groups, not the regions.
+_BRANCH_BEFORE = re.compile(r"\bIslamic[ \t]+State(?:['’]s|[ \t]+in(?:[ \t]+the)?)?[ \t]+\Z")
+_BRANCH_AFTER = re.compile(r"[ \t]+Province\b")
 # A title and one to three more capitalised words before a name: the name ends someone's
 # ("President Xi Jinping", "Foreign Minister Wang Yi", "Gen. Abdel Fattah al-Burhan").
 _TITLED_NAME_BEFORE = re.compile(
@@ -206,6 +210,7 @@ class Recognizer:
         listed: list[tuple[int, int]] = []  # (span, direction of its list) for a plural kind word
         line: list = []  # the last line _line_style looked at: spans come in text order
         operations = "Operation" in text
+        islamic_state = "Islamic State" in text
         for i, span in enumerate(spans):
             prev = _previous_word(text, span.start)
             nxt = _NEXT_WORD.match(text, span.end, span.end + _LOOKAHEAD)
@@ -287,6 +292,9 @@ class Recognizer:
             elif operations and not _landmark(span) and \
                     _OPERATION_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:organisation")  # "Operation Olive Branch"; but "Operation Euphrates Shield"
+            elif islamic_state and _BRANCH_AFTER.match(text, span.end) and \
+                    _BRANCH_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
+                ev.add("blocked:organisation")  # "Islamic State Sahel Province"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
             elif text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):

@@ -269,6 +269,8 @@ FOUND = [
     ("The rebels took Paletwa in neighbouring Chin State.", "Chin State", 0, "MM", "admin1"),
     # "department", written so, is a kind of region; "Police Department" is an office
     ("Gangs attacked Mirebalais in the Centre department.", "Centre", 0, "HT", "admin1"),
+    # a province the Islamic State fights in is a province; its branch's name is not one
+    ("Islamic State fighters in Nineveh province were killed in the raid.", "Nineveh", 0, "IQ", "admin1"),
 ]
 
 
@@ -391,6 +393,10 @@ NOT_FOUND = [
     # military operations named with words that are towns' names
     ("Israel launched Operation Swords of Iron after the attack.", "Swords", 0),
     ("Turkey launched Operation Olive Branch against the militia.", "Olive Branch", 0),
+    # the Islamic State's branches, named for their land; not the province a text names so
+    ("Islamic State Sahel Province claimed the attack in Mali.", "Sahel", 0),
+    ("Fighters of Islamic State West Africa Province raided Monguno.", "West Africa", 0),
+    ("Islamic State's Khorasan Province claimed the bombing in Kabul.", "Khorasan", 0),
     # ships named after places
     ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
     ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
