@@ -336,9 +336,11 @@ class Recognizer:
             if prev_word and prev_word[0].isupper() and not ends_sentence:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None
-                # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence.
+                # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence;
+                # one of world news ("Xi", "Benny", "Rishi") anywhere.
                 given = low in self.first_names and low not in lexicon.WEEKDAYS and (
-                    low not in self.common_words or not (style or _sentence_starts_before(text, prev[1])))
+                    low in lexicon.NEWS_GIVEN_NAMES or low not in self.common_words
+                    or not (style or _sentence_starts_before(text, prev[1])))
                 initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
                     and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
                 # A known region before a town is the town's ("Georgia Atlanta" in a headline),

@@ -445,6 +445,7 @@ NOT_FOUND = [
     ("The raffle was run by Sydney McClain and Richard Brown.", "Sydney", 0),
     # a Chinese given name after the surname, which is an English word only in lower case
     ("On Monday, Xi Jinping said the talks would go on.", "Jinping", 0),
+    ("Xi Jinping met Putin in Moscow.", "Jinping", 0),  # first in the text, where "Xi" could be any word
     # a country's name as a given name, before a known surname
     ("Israel Katz said the strikes would continue.", "Israel", 0),
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 1),
