@@ -296,7 +296,9 @@ class Resolver:
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
                 elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or (
-                        name_type == "alt" and any(_inside(c, place) and _named_after(place, c) for c in other_named)):
+                        name_type == "alt" and any(_inside(c, place) and (
+                            _named_after(place, name_key(c.name)) or _named_after(place, span.key))
+                            for c in other_named)):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS
@@ -832,16 +834,18 @@ def _outgrew(city: Place, region: Place) -> bool:
 
 
 # What a region's name adds to its town's: "Vinnytska oblast", "Kurskaya oblast'", "Al Anbar Governorate".
+_ADJECTIVE_ENDING = 5  # "-skaya", "-s'ka"
 _REGION_NAME_WORDS = re.compile(r"\b(?:oblast|oblasti|kray|krai|respublika|province|governorate|region|raion|rayon|"
                                 r"district|state|muhafazat)\b")
 
 
-def _named_after(region: Place, city: Place) -> bool:
-    """Whether ``region``'s main name is a form of ``city``'s: the same name ("Ḩamāh") or an
-    adjective of it ("Vinnytska oblast" of Vinnytsya, "Zaporizka oblast" of Zaporizhzhya)."""
-    town = name_key(city.name)
+def _named_after(region: Place, town: str) -> bool:
+    """Whether ``region``'s main name is a form of the town name ``town`` (a key): the same
+    name ("Ḩamāh") or an adjective of it ("Vinnytska oblast" of Vinnytsya, "Zaporizka oblast"
+    of Zaporizhzhya, "Rostovskaya oblast'" of Rostov)."""
     own = _REGION_NAME_WORDS.sub(" ", name_key(region.name)).strip()
-    return town[:4] == own[:4] and SequenceMatcher(None, town, own).ratio() >= 0.75
+    return town[:4] == own[:4] and (SequenceMatcher(None, town, own).ratio() >= 0.75 or (
+        own.startswith(town) and len(own) - len(town) <= _ADJECTIVE_ENDING))
 
 
 def _inside(city: Place, region: Place) -> bool:

@@ -808,6 +808,12 @@ def test_a_town_and_its_region_known_by_one_other_name_is_the_town(geoparser):
     assert m.place.geonameid == RAQQA_CITY, _describe(m)
     m = _one(geoparser, "Fighting spread across Hama province.", "Hama")
     assert m.place.geonameid == HAMA_GOVERNORATE, _describe(m)
+    # "Rostov" is an alternate name of both Rostov-on-Don and Rostovskaya oblast', the
+    # adjective of the name the text uses
+    m = _one(geoparser, "Yevgeny Prigozhin's men marched on Moscow from Rostov.", "Rostov")
+    assert (m.place.name, m.place.kind) == ("Rostov-on-Don", "city"), _describe(m)
+    m = _one(geoparser, "Drones hit an oil depot in the Rostov region.", "Rostov")
+    assert m.place.kind == "admin1", _describe(m)
 
 
 def test_a_word_of_a_longer_name_is_no_mention_but_says_where_the_text_is(geoparser):
