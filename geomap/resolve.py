@@ -549,7 +549,7 @@ class _Senses:
     contributions: tuple[tuple[tuple[str, str], ...], ...]
     supporters: tuple[tuple[str, str], ...]  # every region whose weight supports some candidate
     support_items: tuple[tuple[tuple[float, int], ...], ...]  # per candidate: (weight, index in supporters)
-    points: tuple[tuple[float, float, float] | None, ...]  # lat, lon (radians), cos lat; _POINT_KINDS only
+    points: tuple[tuple[float, float, float] | None, ...]  # lat, lon (radians), cos lat; towns and districts only
     certain: dict[tuple[str, str], float] | None  # what a name with one sense contributes, whatever the text
 
     @classmethod
@@ -562,14 +562,8 @@ class _Senses:
                             for weight, item in _support_items(p, countries) if item[1] is not None) for p in places)
         return cls(places, tuple(score for _, score in priors), tuple(_ref(p) for p in places), contributions,
                    tuple(supporters), items,
-                   tuple(_point(p) if p.kind in _POINT_KINDS else None for p in places),
+                   tuple(_point(p) if p.kind in ("city", "admin2") else None for p in places),
                    dict.fromkeys(contributions[0], 1.0) if len(places) == 1 else None)
-
-
-# Kinds whose point stands for where a text is, for closeness: towns, districts, and curated
-# regions, which are mostly small (Kashmir's Line of Control, the Donbas, villages no package
-# holds); not states and countries, whose centroid says little, nor seas and rivers.
-_POINT_KINDS = frozenset(("city", "admin2", "region"))
 
 
 def _point(place: Place) -> tuple[float, float, float]:

@@ -718,14 +718,6 @@ def test_a_town_without_a_population_is_no_smaller_than_a_hamlet(geoparser, text
     assert m.place.country_code == "YE", _describe(m)
 
 
-def test_a_curated_region_is_near_the_towns_in_it(geoparser):
-    # Kashmir has no country (it is disputed), so only its point speaks for Uri in India
-    # against the Swiss canton
-    text = "Indian troops in Uri, near the Line of Control in Kashmir, came under fire."
-    m = _one(geoparser, text, "Uri")
-    assert m.place.country_code == "IN", _describe(m)
-
-
 def test_georgia_with_atlanta_context(geoparser):
     m = _one(geoparser, "Voters in Georgia lined up for hours in Atlanta on Tuesday.", "Georgia")
     assert m.place.geonameid == GEORGIA_US_STATE, _describe(m)
