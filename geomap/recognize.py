@@ -27,6 +27,9 @@ _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
 _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")
+# Between a place and the region or country that holds it: "Ferozepur, Punjab", and as wire
+# copy writes it, "Ferozepur, in Punjab".
+_CONTAINER_GAP = re.compile(r",[ \t]*(?:in[ \t]+)?")
 _HYPHEN_THEN_CAPITAL = re.compile(r"-[A-Z]")
 # English articles: a capital on them, or a name's first word after them, is no proper name's.
 _ARTICLE_WORDS = frozenset({"the", "a", "an"})
@@ -309,7 +312,7 @@ class Recognizer:
             elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
-            if nxt_span and _COMMA_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
+            if nxt_span and _CONTAINER_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
                 ev.add("appositive")
                 if _is_known_container(nxt_span) and nxt_span.key not in self.common_words:
                     # The Y a reader knows speaks for itself too: "Manchester, England" (England is

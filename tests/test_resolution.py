@@ -629,6 +629,19 @@ def test_seattle_washington_appositive_alone(geoparser):
     assert m.place.geonameid == WASHINGTON_STATE, _describe(m)
 
 
+INDIA_PAKISTAN = (
+    "India said it had struck sites in Bahawalpur, Muridke and Muzaffarabad, and Pakistan said it had shot "
+    "down jets over Akhnoor. Pakistan said India had struck bases in Rawalpindi, Sargodha and Jacobabad. "
+    "A ceasefire largely held, though blackouts were reported in Ferozepur, in Punjab.")
+
+
+def test_an_appositive_as_wire_copy_writes_it_with_in(geoparser):
+    # "Ferozepur, in Punjab" as "Ferozepur, Punjab": India's Punjab, though the text's
+    # Pakistani towns lie in Pakistan's
+    m = _one(geoparser, INDIA_PAKISTAN, "Punjab")
+    assert m.place.country_code == "IN", _describe(m)
+
+
 BRIEFS = """NEW YORK — The UN Security Council met on Sudan.
 GENEVA — Talks on Syria resumed.
 ROME — Aid agencies warned of famine in Gaza."""
