@@ -139,6 +139,12 @@ Buenaventura CO|Arauca CO|Jamundi CO|Popayan CO|Mirebalais HT|Kenscoff HT|Croix-
 Cap-Haitien HT|Petit-Goave HT|Artibonite HT|Banja Luka BA|Brcko BA|Zvecan XK|Leposavic XK|Zubin Potok XK
 Presevo RS|Novi Pazar RS|Lachin AZ|Khankendi AZ|Jabrayil AZ|Zangilan AZ|Tavush AM|Jermuk AM|Syunik AM
 Meghri AM|Nakhchivan AZ|Zugdidi GE|Nicosia CY|Famagusta CY|Laayoune EH|Tindouf DZ
+Ramstein DE|Khmeimim SY|Belbek UA|Diego Garcia IO|Guantanamo Bay CU|Camp Lemonnier DJ|Al Dhafra AE
+Prince Sultan Air Base SA|Nevatim IL|Tel Nof IL|Hatzerim IL|Ramat David IL|Palmachim IL|Ovda IL|Tiyas SY
+Shorkot PK|Chakwal PK|Sialkot PK|Adampur IN|Bhuj IN|Udhampur IN|Baranovichi BY|Machulishchi BY
+Kirovske UA|Soltsy RU|Mozdok RU|Borisoglebsk RU|Kubinka RU|Shayrat SY|Mezzeh SY|Deir al-Zour SY|Harir IQ
+Camp Taji IQ|Shindand AF|Kadena JP|Yokosuka JP|Misawa JP|Osan KR|Pyeongtaek KR|Darwin AU
+Khondab IR|Jask IR|Nur Khan PK
 """
 
 

@@ -347,6 +347,10 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Gunmen attacked a checkpoint in Sheikh Zuweid in northern Sinai.", "Sheikh Zuweid", "Ash Shaykh Zuwayd", "EG"),
     ("Settlers clashed with villagers in Beita, south of Nablus.", "Beita", "Baytā al Fawqā", "PS"),
     ("Gunmen ambushed an army truck in Rajouri district.", "Rajouri", "Rajaori", "IN"),
+    # air bases and camps war reporting names, which no package holds
+    ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
+    ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
+    ("Israel struck the Tiyas air base in Homs province.", "Tiyas", "Tiyas", "SY"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
