@@ -27,6 +27,7 @@ ARABIC_NAMED = frozenset("AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD 
 
 # Marks for ayn and hamza, written or left out: "Ma‘arrat", "Qā’im", "Ta'izz".
 _APOSTROPHES = re.compile("[‘’'ʻʼʿʾ`´]")
+# An English possessive, whose mark stays: "Smith's", "St. John's".
 _POSSESSIVE = re.compile("[‘’'ʼ`´]s\\b")
 # The article before a "sun letter" takes that letter's sound: "ash Shughur", "an Nu‘mān".
 _SUN_ARTICLES = {"at": "t", "ath": "th", "ad": "d", "adh": "dh", "ar": "r", "az": "z", "as": "s", "ash": "sh",

@@ -828,9 +828,10 @@ def _outgrew(city: Place, region: Place) -> bool:
 
 
 # What a region's name adds to its town's: "Vinnytska oblast", "Kurskaya oblast'", "Al Anbar Governorate".
-_ADJECTIVE_ENDING = 5  # "-skaya", "-s'ka"
 _REGION_NAME_WORDS = re.compile(r"\b(?:oblast|oblasti|kray|krai|respublika|province|governorate|region|raion|rayon|"
                                 r"district|state|muhafazat)\b")
+# The longest adjective ending a region's name may add to its town's: "Rostov", "Rostovskaya".
+_ADJECTIVE_ENDING = 5
 
 
 def _named_after(region: Place, town: str) -> bool:
