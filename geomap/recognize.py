@@ -312,7 +312,9 @@ class Recognizer:
             elif text[span.start - 1:span.start] == "-" and _PARTY.search(text, max(0, span.start - 5), span.start):
                 ev.add("affiliation")  # "Sen. Bob Casey, D-Pa."
             nxt_span = spans[i + 1] if i + 1 < len(spans) else None
-            if nxt_span and _CONTAINER_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span):
+            if nxt_span and _CONTAINER_GAP.fullmatch(text, span.end, nxt_span.start) and _is_container(nxt_span) and (
+                    # a region no reader knows may open someone's name: "the Secretary, Douglas Alexander"
+                    _is_known_container(nxt_span) or not _CAPITALISED_AFTER.match(text, nxt_span.end)):
                 ev.add("appositive")
                 if _is_known_container(nxt_span) and nxt_span.key not in self.common_words:
                     # The Y a reader knows speaks for itself too: "Manchester, England" (England is

@@ -397,6 +397,8 @@ NOT_FOUND = [
     ("Islamic State Sahel Province claimed the attack in Mali.", "Sahel", 0),
     ("Fighters of Islamic State West Africa Province raided Monguno.", "West Africa", 0),
     ("Islamic State's Khorasan Province claimed the bombing in Kabul.", "Khorasan", 0),
+    # a title before a name that opens with a region no reader knows (Douglas, Isle of Man)
+    ("The troops will stay, the Defence Secretary, Douglas Alexander, told the Commons.", "Secretary", 0),
     # ships named after places
     ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
     ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
