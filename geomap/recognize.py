@@ -80,6 +80,14 @@ _DESCRIBED_AS = re.compile(
     r"(?:[ \t]*,|[ \t]+(?:is|was))[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,3}?"
     r"(city|town|village|suburb|borough|township|hamlet|settlement|municipality|district|county|region|province)"
     r"(?=[ \t]*(?:[,.;:(]|in\b|of\b|on\b|near\b|north|south|east|west|that\b|where\b|located\b|about\b))")
+# Who a name is said to be: "Ray Chambers, a special envoy for malaria", "Joe Kent, a
+# lawyer who". Not where what follows speaks: "shelling in Kherson, a local official said".
+_DESCRIBED_AS_PERSON = re.compile(
+    r"[ \t]*,[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,3}?"
+    r"(?:envoy|official|spokesman|spokeswoman|spokesperson|analyst|lawyer|attorney|doctor|nurse|teacher|student|"
+    r"professor|researcher|scientist|activist|soldier|journalist|reporter|photographer|farmer|worker|executive|"
+    r"candidate|lawmaker|legislator|diplomat|negotiator|mother|father|son|daughter|wife|husband|native)\b"
+    r"(?![ \t]+(?:said|says|told|reported|wrote|added)\b)")
 # "Gabriel Shearer, 34, of Richmond", "Stephen Davis, of Chiefland": the town someone (of
 # that age) is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
@@ -272,6 +280,8 @@ class Recognizer:
                 described = _DESCRIBED_AS.match(text, span.end, span.end + _LOOKAHEAD + 20)
                 if described:
                     _add_type(described.group(1).lower(), ev)  # "Hamilton is a city in", "Dachne, a village in"
+                elif not _prominent(span) and _DESCRIBED_AS_PERSON.match(text, span.end, span.end + _LOOKAHEAD + 20):
+                    ev.add("blocked:person")  # "Ray Chambers, a special envoy for malaria"
             if span.is_demonym and "type:region" in ev and _is_known_container(span):
                 span.is_demonym = False  # "the Somali region" of Ethiopia, not the Somalis
             if next_word in _WATER_NAMES and not any(p.kind in _WATER_KINDS for p, _ in span.entries):

@@ -271,6 +271,8 @@ FOUND = [
     ("Gangs attacked Mirebalais in the Centre department.", "Centre", 0, "HT", "admin1"),
     # a province the Islamic State fights in is a province; its branch's name is not one
     ("Islamic State fighters in Nineveh province were killed in the raid.", "Nineveh", 0, "IQ", "admin1"),
+    # where someone described after it speaks, a village stays a village
+    ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
 ]
 
 
@@ -316,6 +318,9 @@ def test_inner_parts_of_longer_names_are_not_separate_mentions(geoparser):
 
 # ---------------------------------------------------------------------------
 # Not found: (text, surface, occurrence) — no mention may overlap that occurrence.
+
+CHAMBERS = ("Donors met in Geneva. Ray Chambers, a special envoy for malaria, spoke first. A statement from "
+            "Chambers said more nets would follow.")
 
 NOT_FOUND = [
     # the Arabic article opens people's and groups' names too
@@ -399,6 +404,10 @@ NOT_FOUND = [
     ("Islamic State's Khorasan Province claimed the bombing in Kabul.", "Khorasan", 0),
     # a title before a name that opens with a region no reader knows (Douglas, Isle of Man)
     ("The troops will stay, the Defence Secretary, Douglas Alexander, told the Commons.", "Secretary", 0),
+    # someone a text says who they are, where "Ray" opening the sentence may be a word; then
+    # "from Chambers" is the man too
+    (CHAMBERS, "Chambers", 0),
+    (CHAMBERS, "Chambers", 1),
     # ships named after places
     ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
     ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
