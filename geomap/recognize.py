@@ -109,6 +109,10 @@ KNOWN_STATE_POPULATION = 1_000_000
 # What joins the items of a list: ", ", ", and ", " and ", " or ", each maybe followed by
 # "the" ("China, Japan, and the United Kingdom").
 LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s+)?")
+# Words that stand before a place's name to say which part of it or what it was: "Metro
+# Vancouver", "Greater Boston", "Northeastern Brazil", "Old Port", "Czarist Russia".
+_PLACING_WORDS = lexicon.POSITION_WORDS | frozenset("""greater metro old new czarist imperial ancient
+northeastern northwestern southeastern southwestern""".split())
 _AND_GAP = re.compile(r"\s+(?:and|or)\s+(?:the\s+)?")
 # A capitalised word right before or after a span, as in a longer name.
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
@@ -373,8 +377,11 @@ class Recognizer:
                       and "weak-capital" not in ev and (low not in self.common_words and not (
                           # a plural before a place a reader knows: "Official Visits Georgia"
                           _prominent(span) and _singular(low) in self.common_words) or (
-                          # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping".
-                          len(low) == 2 and not style and not _sentence_starts_before(text, prev[1])))):
+                          # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping";
+                          # nor, before a word that is a place's name too, any word but one that
+                          # places it ("Agent Orange"; but "Metro Vancouver", "Greater Boston").
+                          (len(low) == 2 or (common and low not in _PLACING_WORDS and not _names_country(span)))
+                          and not style and not _sentence_starts_before(text, prev[1])))):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
             # The second half of a hyphenated surname ("Joaquin Navarro-Valls", not "D-Charleston"
             # or "Israel-Gaza"), or the first half of a compound whose second is no place

@@ -271,6 +271,9 @@ FOUND = [
     ("Gangs attacked Mirebalais in the Centre department.", "Centre", 0, "HT", "admin1"),
     # a province the Islamic State fights in is a province; its branch's name is not one
     ("Islamic State fighters in Nineveh province were killed in the raid.", "Nineveh", 0, "IQ", "admin1"),
+    # ... but not after a word that places it, nor a country in an agency's name
+    ("Traffic jams spread across Greater Boston on Friday.", "Boston", 0, "US", "city"),
+    ("Forecasters at Environment Canada warned of snow.", "Canada", 0, "CA", "country"),
     # where someone described after it speaks, a village stays a village
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
 ]
@@ -408,6 +411,8 @@ NOT_FOUND = [
     # "from Chambers" is the man too
     (CHAMBERS, "Chambers", 0),
     (CHAMBERS, "Chambers", 1),
+    # a word that is a town's name too, ending a longer name ("Orange", California)
+    ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
     # ships named after places
     ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
     ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
