@@ -64,6 +64,9 @@ _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of
                            re.IGNORECASE)
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
+# Names joined by "&" are a firm's: "Stevens & Wilkinson", "McPherson & Jacobsen LLC".
+_AMPERSAND_AFTER = re.compile(r"[ \t]*&[ \t]*[A-Z]")
+_AMPERSAND_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]*&[ \t]*\Z")
 # A branch of the Islamic State is named for its land: "Islamic State Sahel Province",
 # "Islamic State's West Africa Province" (ISWAP) are armed groups, not the regions.
 _BRANCH_BEFORE = re.compile(r"\bIslamic[ \t]+State(?:['’]s|[ \t]+in(?:[ \t]+the)?)?[ \t]+\Z")
@@ -226,6 +229,7 @@ class Recognizer:
         line: list = []  # the last line _line_style looked at: spans come in text order
         operations = "Operation" in text
         islamic_state = "Islamic State" in text
+        ampersands = "&" in text
         for i, span in enumerate(spans):
             prev = _previous_word(text, span.start)
             nxt = _NEXT_WORD.match(text, span.end, span.end + _LOOKAHEAD)
@@ -309,6 +313,10 @@ class Recognizer:
             elif operations and not _landmark(span) and \
                     _OPERATION_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:organisation")  # "Operation Olive Branch"; but "Operation Euphrates Shield"
+            elif ampersands and not _prominent(span) and (_AMPERSAND_AFTER.match(text, span.end) or
+                                                          _AMPERSAND_BEFORE.search(text, max(0, span.start - _LOOKBACK),
+                                                                                   span.start)):
+                ev.add("blocked:organisation")  # "Stevens & Wilkinson"; but "Jammu & Kashmir"
             elif islamic_state and _BRANCH_AFTER.match(text, span.end) and \
                     _BRANCH_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:organisation")  # "Islamic State Sahel Province"

@@ -274,6 +274,8 @@ FOUND = [
     # ... but not after a word that places it, nor a country in an agency's name
     ("Traffic jams spread across Greater Boston on Friday.", "Boston", 0, "US", "city"),
     ("Forecasters at Environment Canada warned of snow.", "Canada", 0, "CA", "country"),
+    # a place a reader knows stays one beside "&"
+    ("Militants attacked an army camp in Jammu & Kashmir.", "Jammu", 0, "IN", "city"),
     # where someone described after it speaks, a village stays a village
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
 ]
@@ -413,6 +415,9 @@ NOT_FOUND = [
     (CHAMBERS, "Chambers", 1),
     # a word that is a town's name too, ending a longer name ("Orange", California)
     ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
+    # a firm's names joined by "&"
+    ("The school board in Kansas met with representatives from McPherson & Jacobsen LLC on Monday.", "McPherson", 0),
+    ("Dinner at Church & State, a new restaurant in Los Angeles, costs $40.", "Church", 0),
     # ships named after places
     ("The Black Sea Fleet's flagship, the cruiser Moskva, sank after the strike.", "Moskva", 0),
     ("Missiles hit the landing ship Minsk in dry dock.", "Minsk", 0),
