@@ -89,13 +89,15 @@ FEATURE_WORDS = frozenset("""coast river valley mountains island islands sea""".
 # building: "Washington Post", "Orchard Street". The place inside is not a mention.
 # Institutions named after their town ("Paris Public Library") do place it there,
 # so only media, companies, teams, military units, fronts ("the Tigray People's Liberation
-# Front", "the Polisario Front"), streets and elementary schools (named after people as often as
-# places: "Franklin Elementary", "Kit Carson Elementary") block.
+# Front", "the Polisario Front"), streets, elementary schools (named after people as often as
+# places: "Franklin Elementary", "Kit Carson Elementary") and events, prizes and foundations
+# ("the Lincoln Dinner", "the Woodlands Foundation") block.
 BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle telegraph examiner observer
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united motor motors
-regiment battalion brigade corps legion force front elementary""".split())
+regiment battalion brigade corps legion force front elementary
+dinner banquet gala award awards prize scholarship foundation festival trophy""".split())
 # Words that end a noun phrase rather than go on with it: after "the Atlantic", one of these
 # says the name stands alone (a sea), where a noun would make it an adjective ("the Atlantic
 # magazine").

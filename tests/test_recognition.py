@@ -415,6 +415,8 @@ NOT_FOUND = [
     (CHAMBERS, "Chambers", 1),
     # a word that is a town's name too, ending a longer name ("Orange", California)
     ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
+    # events, prizes and foundations named after people as often as places
+    ("Party members from Laurel County gathered for the annual Lincoln Dinner.", "Lincoln", 0),
     # a firm's names joined by "&"
     ("The school board in Kansas met with representatives from McPherson & Jacobsen LLC on Monday.", "McPherson", 0),
     ("Dinner at Church & State, a new restaurant in Los Angeles, costs $40.", "Church", 0),
