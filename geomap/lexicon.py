@@ -13,7 +13,13 @@ def common_words() -> frozenset[str]:
     "Police") is a common word first and needs evidence to count as a place."""
     from english_words import get_english_words_set
 
-    return frozenset(w for w in get_english_words_set(["web2", "gcide"], lower=False, alpha=True) if w.islower())
+    words = get_english_words_set(["web2", "gcide"], lower=False, alpha=True)
+    return frozenset(w for w in words if w.islower()) | _NEWER_WORDS
+
+
+# Words those dictionaries are too old to hold, that are towns' names too: "the Metro" is no
+# town in Indonesia.
+_NEWER_WORDS = frozenset("""metro""".split())
 
 
 @lru_cache(maxsize=1)

@@ -274,6 +274,8 @@ FOUND = [
     # ... but not after a word that places it, nor a country in an agency's name
     ("Traffic jams spread across Greater Boston on Friday.", "Boston", 0, "US", "city"),
     ("Forecasters at Environment Canada warned of snow.", "Canada", 0, "CA", "country"),
+    # the Philippine capital region by the name news gives it
+    ("Typhoon rains flooded parts of Metro Manila and Rizal.", "Metro Manila", 0, "PH", "region"),
     # a place a reader knows stays one beside "&"
     ("Militants attacked an army camp in Jammu & Kashmir.", "Jammu", 0, "IN", "city"),
     # where someone described after it speaks, a village stays a village
@@ -415,6 +417,8 @@ NOT_FOUND = [
     (CHAMBERS, "Chambers", 1),
     # a word that is a town's name too, ending a longer name ("Orange", California)
     ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
+    # a word newer than the dictionaries, that is a town in Indonesia too
+    ("Metro Nashville police said the car was stolen.", "Metro", 0),
     # events, prizes and foundations named after people as often as places
     ("Party members from Laurel County gathered for the annual Lincoln Dinner.", "Lincoln", 0),
     # a firm's names joined by "&"
