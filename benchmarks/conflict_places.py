@@ -111,7 +111,7 @@ Tarhuna LY|Sabha LY|Ubari LY|Murzuq LY|Ajdabiya LY|Bani Walid LY|Zintan LY|Zuwar
 Kassala SD|Gedaref SD|Port Sudan SD|Sennar SD|Kosti SD|El Geneina SD|Zalingei SD|Ed Daein SD|Kadugli SD
 Dilling SD|Al-Fula SD|Shendi SD|Atbara SD|Merowe SD|Kutum SD|Mellit SD|Kordofan SD|Ad-Damazin SD|Bahri SD
 Malakal SS|Bentiu SS|Wau SS|Yei SS|Pibor SS|Torit SS|Rumbek SS|Akobo SS|Bahir Dar ET|Lalibela ET|Dessie ET
-Kombolcha ET|Axum ET|Adigrat ET|Alamata ET|Debre Birhan ET|Woldia ET|Debre Tabor ET|Dire Dawa ET
+Kombolcha ET|Shire ET|Axum ET|Adigrat ET|Alamata ET|Debre Birhan ET|Woldia ET|Debre Tabor ET|Dire Dawa ET
 Jijiga ET|Nekemte ET|Asmara ER|Massawa ER|Assab ER|Baidoa SO|Beledweyne SO|Galkayo SO|Dhusamareb SO|Garowe SO
 Bosaso SO|Jowhar SO|Afgooye SO|Marka SO|Barawe SO|Jilib SO|Bardhere SO|Las Anod SO|Hargeisa SO|Berbera SO
 Lamu KE|Wajir KE|Mpeketoni KE|Rutshuru CD|Kiwanja CD|Sake CD|Masisi CD|Beni CD|Butembo CD|Uvira CD|Kalehe CD

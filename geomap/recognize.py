@@ -64,6 +64,7 @@ _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of
                            re.IGNORECASE)
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
+_OF_THEN_NAME = re.compile(r"[ \t]+of[ \t]+[A-Z]")
 # Names joined by "&" are a firm's: "Stevens & Wilkinson", "McPherson & Jacobsen LLC".
 _AMPERSAND_AFTER = re.compile(r"[ \t]*&[ \t]*[A-Z]")
 _AMPERSAND_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]*&[ \t]*\Z")
@@ -306,6 +307,11 @@ class Recognizer:
                     # "across the Atlantic", "the Mediterranean coast": the sea, though the word is
                     # an adjective too; not "the Atlantic magazine", "the Pacific Fleet"
                     ev.add("locative")
+            if span.key in lexicon.TYPE_WORDS and ((i > 0 and text[spans[i - 1].end:span.start] == " ") or
+                                                    _OF_THEN_NAME.match(text, span.end)):
+                # a kind of place that is a town's name too, as a word of a longer name: "Cook
+                # Shire", "the Salinas Valley", "Shire of Wellington" (Shire is a town in Ethiopia)
+                ev.add("part-of-name")
             if _SAINT.match(span.surface) and _POSSESSIVE_THEN_NAME.match(text, span.end):
                 ev.add("blocked:organisation")  # "St. Patrick's Day", not Saint Patrick, Missouri
             if span.key in self.organisation_words and self._in_organisation(text, span):

@@ -274,6 +274,8 @@ FOUND = [
     # ... but not after a word that places it, nor a country in an agency's name
     ("Traffic jams spread across Greater Boston on Friday.", "Boston", 0, "US", "city"),
     ("Forecasters at Environment Canada warned of snow.", "Canada", 0, "CA", "country"),
+    # Tigray's Shire (Inda Selassie) where it is no word of a longer name
+    ("Displaced people in Shire, Axum and Adwa are waiting to go home.", "Shire", 0, "ET", "city"),
     # the Philippine capital region by the name news gives it
     ("Typhoon rains flooded parts of Metro Manila and Rizal.", "Metro Manila", 0, "PH", "region"),
     # a place a reader knows stays one beside "&"
@@ -417,6 +419,11 @@ NOT_FOUND = [
     (CHAMBERS, "Chambers", 1),
     # a word that is a town's name too, ending a longer name ("Orange", California)
     ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
+    # a kind of place that is a town's name too, as a word of a longer name (Shire, Ethiopia;
+    # Valley County, Idaho)
+    ("He lives in Cook Shire, Queensland.", "Shire", 0),
+    ("The farm lies in Shire of Wellington, east of Melbourne.", "Shire", 0),
+    ("The spinach was traced to a ranch in the Salinas Valley region.", "Valley", 0),
     # a word newer than the dictionaries, that is a town in Indonesia too
     ("Metro Nashville police said the car was stolen.", "Metro", 0),
     # events, prizes and foundations named after people as often as places
