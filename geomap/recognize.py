@@ -64,6 +64,7 @@ _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of
                            re.IGNORECASE)
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
+# "of" and a name after a kind of place: the head of a longer name ("Shire of Wellington").
 _OF_THEN_NAME = re.compile(r"[ \t]+of[ \t]+[A-Z]")
 # Names joined by "&" are a firm's: "Stevens & Wilkinson", "McPherson & Jacobsen LLC".
 _AMPERSAND_AFTER = re.compile(r"[ \t]*&[ \t]*[A-Z]")
