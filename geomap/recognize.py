@@ -356,8 +356,10 @@ class Recognizer:
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \
                     and _word_after(text, nxt.end()) not in lexicon.WEAPON_EVENTS:
                 ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"
-            elif low_next in lexicon.DISEASE_WORDS and not _names_country(span):
-                ev.add("blocked:disease")  # "Marburg virus", "West Nile virus", "Lyme disease"
+            elif (low_next in lexicon.DISEASE_WORDS or prev_word == "Salmonella") and not _names_country(span):
+                # "Marburg virus", "West Nile virus", "Lyme disease"; a serotype named after where it
+                # was found: "Salmonella Litchfield", "Salmonella Saintpaul"
+                ev.add("blocked:disease")
             if _a_vehicle(text, span, prev, next_word):
                 ev.add("blocked:vehicle")  # "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango"
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name

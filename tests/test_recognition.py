@@ -419,6 +419,8 @@ NOT_FOUND = [
     (CHAMBERS, "Chambers", 1),
     # a word that is a town's name too, ending a longer name ("Orange", California)
     ("Veterans exposed to the defoliant Agent Orange sued the makers.", "Orange", 0),
+    # a serotype named after where it was found
+    ("An outbreak of Salmonella Litchfield in Connecticut was traced to melons.", "Litchfield", 0),
     # a kind of place that is a town's name too, as a word of a longer name (Shire, Ethiopia;
     # Valley County, Idaho)
     ("He lives in Cook Shire, Queensland.", "Shire", 0),
