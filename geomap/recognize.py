@@ -62,6 +62,15 @@ _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # Danube", "crossed the Dnipro" (a town of the same name, however big, has no banks).
 _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of|crossed|crossing)[ \t]+the[ \t]+\Z",
                            re.IGNORECASE)
+# A township is a place of its own, named after a town or not: "Hamilton Township", "St. Clair Twp.".
+_TOWNSHIP_AFTER = re.compile(r"[ \t]+(?:Township|Twp\.)")
+# A city's offices after its name: the "City" of "Dublin City Council" is the council's.
+# A capitalised word right before a name, not a possessive: a word of the same name ("Sand
+# Creek Township"), where "Warren County's Hamilton Township" is not.
+_NAME_WORD_BEFORE = re.compile(r"[A-Z][\w.-]*[ \t]\Z")
+_CITY_OFFICE_AFTER = re.compile(
+    r"[ \t]+(?:Council|Councilman|Councilwoman|Councilmember|Councillor|Hall|Manager|Mayor|Schools?|Public|"
+    r"Marshal|Attorney|Clerk|Commission|Commissioner|Police|Board|Government|Administration|Area)\b")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
 # "of" and a name after a kind of place: the head of a longer name ("Shire of Wellington").
@@ -218,9 +227,25 @@ class Recognizer:
             else:
                 key = fold(surface).strip()
                 entries = gaz.entries(key)
-            if entries:
-                spans.append(Span(start, end, surface, key, entries))
-                last_end = end
+            if not entries:
+                continue
+            if code is None and surface.endswith(" City") and _CITY_OFFICE_AFTER.match(text, end) \
+                    and not any(kind == "name" and p.kind == "city" for p, kind in entries) \
+                    and gaz.entries(key[:-len(" city")]):
+                # "Dublin City Council" is the council of a city named Dublin, any Dublin: the
+                # shorter match at this start is the name ("Dublin City" is only Irish Dublin's
+                # other name). Not "Kansas City Council": that city is so named.
+                continue
+            span = Span(start, end, surface, key, entries)
+            township = _TOWNSHIP_AFTER.match(text, end) if code is None and not _NAME_WORD_BEFORE.search(
+                text, max(0, start - _LOOKBACK), start) else None
+            if township:
+                # "Hamilton Township": the township is the place named, its town's name the key.
+                span.end = township.end()
+                span.surface = text[start:span.end]
+                span.evidence.update(("type", "type:settlement"))
+            spans.append(span)
+            last_end = span.end
         return spans
 
     # -- evidence ------------------------------------------------------------

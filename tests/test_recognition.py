@@ -282,6 +282,17 @@ FOUND = [
     ("Militants attacked an army camp in Jammu & Kashmir.", "Jammu", 0, "IN", "city"),
     # where someone described after it speaks, a village stays a village
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
+    # a township is a place of its own, its name and all
+    ("She was born in Jackson Township, Ohio, in 1930.", "Jackson Township", 0, "US", None),
+    ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "St. Clair Twp.", 0, None, None),
+    ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "Madison Twp.", 0, None, None),
+    ("Officials in Warren County's Hamilton Township outside Cincinnati say it grew.", "Hamilton Township", 0, "US", None),
+    # the "City" of a city's council, schools or manager is theirs, unless the city is so named
+    ("Dublin City Council met on Monday in Dublin, Ohio.", "Dublin", 0, "US", "city"),
+    ("There is no reason that Springfield City Schools cannot regain its share.", "Springfield", 0, None, "city"),
+    ("The Kansas City Council voted on the budget.", "Kansas City", 0, "US", "city"),
+    ("New York City Mayor Michael Bloomberg said the city was ready.", "New York City", 0, "US", "city"),
+    ("The Boulder City Council on Tuesday will consider the contract.", "Boulder City", 0, "US", "city"),
 ]
 
 
@@ -566,6 +577,10 @@ NOT_FOUND = [
     # a nickname and a region named by where it lies, each ending in a kind of place
     ("Plymouth is known as the Hub City of the county.", "Hub City", 0),
     ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),
+    # a word of a longer township's name is not a township of its own
+    ("His motorcycle went off the road in Sand Creek Township early Wednesday.", "Creek", 0),
+    # "The City Council" names no city called "The"
+    ("MANSFIELD — The City Council on Monday authorized the refinancing.", "The", 0),
 ]
 
 
