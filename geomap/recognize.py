@@ -62,8 +62,10 @@ _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # Danube", "crossed the Dnipro" (a town of the same name, however big, has no banks).
 _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of|crossed|crossing)[ \t]+the[ \t]+\Z",
                            re.IGNORECASE)
-# A township is a place of its own, named after a town or not: "Hamilton Township", "St. Clair Twp.".
-_TOWNSHIP_AFTER = re.compile(r"[ \t]+(?:Township|Twp\.)")
+# Places named after a town, a county or a river, and around or beside it, that the gazetteer
+# lacks: "Hamilton Township", "St. Clair Twp.", "the Salinas Valley", "Chesapeake Bay",
+# "Kharg Island". The whole is the name; the namesake's senses place it.
+_NAMED_AFTER_AFTER = re.compile(r"[ \t]+(?:(?P<township>Township\b|Twp\.)|(?:Valley|Bay|Island|Islands|Peninsula)\b)")
 # A city's offices after its name: the "City" of "Dublin City Council" is the council's.
 # A capitalised word right before a name, not a possessive: a word of the same name ("Sand
 # Creek Township"), where "Warren County's Hamilton Township" is not.
@@ -237,13 +239,13 @@ class Recognizer:
                 # other name). Not "Kansas City Council": that city is so named.
                 continue
             span = Span(start, end, surface, key, entries)
-            township = _TOWNSHIP_AFTER.match(text, end) if code is None and not _NAME_WORD_BEFORE.search(
+            named_after = _NAMED_AFTER_AFTER.match(text, end) if code is None and not _NAME_WORD_BEFORE.search(
                 text, max(0, start - _LOOKBACK), start) else None
-            if township:
-                # "Hamilton Township": the township is the place named, its town's name the key.
-                span.end = township.end()
+            if named_after and (named_after.group("township") or key not in self.common_words):
+                # (a word's: "the North Island" is New Zealand's, not of a place called North)
+                span.end = named_after.end()
                 span.surface = text[start:span.end]
-                span.evidence.update(("type", "type:settlement"))
+                span.evidence.update(("type", "type:settlement") if named_after.group("township") else ("type",))
             spans.append(span)
             last_end = span.end
         return spans

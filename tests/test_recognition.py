@@ -287,6 +287,10 @@ FOUND = [
     ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "St. Clair Twp.", 0, None, None),
     ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "Madison Twp.", 0, None, None),
     ("Officials in Warren County's Hamilton Township outside Cincinnati say it grew.", "Hamilton Township", 0, "US", None),
+    # a valley, a bay or an island the gazetteer lacks, by the town or county it is named after
+    ("The outbreak was traced to a ranch in the Salinas Valley of California.", "Salinas Valley", 0, "US", "city"),
+    ("The storm moved across the Chesapeake Bay region on Sunday.", "Chesapeake Bay", 0, "US", None),
+    ("Tankers left the oil terminal on Kharg Island after the strike.", "Kharg Island", 0, "IR", "city"),
     # the "City" of a city's council, schools or manager is theirs, unless the city is so named
     ("Dublin City Council met on Monday in Dublin, Ohio.", "Dublin", 0, "US", "city"),
     ("There is no reason that Springfield City Schools cannot regain its share.", "Springfield", 0, None, "city"),
@@ -436,7 +440,7 @@ NOT_FOUND = [
     # Valley County, Idaho)
     ("He lives in Cook Shire, Queensland.", "Shire", 0),
     ("The farm lies in Shire of Wellington, east of Melbourne.", "Shire", 0),
-    ("The spinach was traced to a ranch in the Salinas Valley region.", "Valley", 0),
+    ("Floods hit farms across the Licking Valley region.", "Valley", 0),
     # a word newer than the dictionaries, that is a town in Indonesia too
     ("Metro Nashville police said the car was stolen.", "Metro", 0),
     # events, prizes and foundations named after people as often as places
@@ -579,6 +583,8 @@ NOT_FOUND = [
     ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),
     # a word of a longer township's name is not a township of its own
     ("His motorcycle went off the road in Sand Creek Township early Wednesday.", "Creek", 0),
+    # an island named by where it lies is no place called North
+    ("They toured the northernmost point of the country's North Island.", "North", 0),
     # "The City Council" names no city called "The"
     ("MANSFIELD — The City Council on Monday authorized the refinancing.", "The", 0),
 ]
