@@ -109,6 +109,8 @@ _DESCRIBED_AS_PERSON = re.compile(
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
 # "Terry Lee Jolly, 60, Lebanon, was arrested": the town someone of that age lives in, read backwards.
 _AGE_THEN_TOWN_REVERSED = re.compile(r"[ \t]*,[ \t]*\d{1,3}[ \t]*,[ \t]*[a-z'’.]*[A-Z]")
+# What follows a surname only: "Jr.", "Sr." (not "II": "the Minsk II agreement").
+_GENERATIONS = frozenset({"Jr", "Sr"})
 _LOOKBACK = 40
 _LOOKAHEAD = 40
 # A dateline's country may be long: "GOMA, Democratic Republic of the Congo —".
@@ -449,10 +451,14 @@ class Recognizer:
                     text[span.end:span.end + 1] == " " and not next_is_place and not style
                     and "weak-capital" not in ev and low_next not in lexicon.TYPE_WORDS)):
                 ev.add("part-of-name")  # "Independence Square", "Victory Day", "Sheikh Jarrah"
+            if next_word in _GENERATIONS and text.startswith((" ", ", "), span.end):
+                ev.add("blocked:person")  # "Tony Servance Jr.", "Hank Williams Sr."
             if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:
                 ev.add("part-of-name")
                 if not next_is_place and not style and " " not in span.key and not _landmark(span):
-                    ev.add("blocked:name-part")  # "Vladimir Putin": a town's name opening someone's name
+                    # "Vladimir Putin": a town's name opening someone's name, or a club's ("the
+                    # Arlington Boys Club"); unlike a surname, no sign the word is never the town
+                    ev.add("blocked:name-start")
             if _ARTICLE_THEN_NAME.match(text, span.end) and not _prominent(span):
                 # The first word of an Arabic name the gazetteer lacks: "Bab al-Tabbaneh" (a
                 # Tripoli quarter, not the Syrian town of al-Bab), "Jabal al-Sheikh". A city

@@ -282,6 +282,8 @@ FOUND = [
     ("Militants attacked an army camp in Jammu & Kashmir.", "Jammu", 0, "IN", "city"),
     # where someone described after it speaks, a village stays a village
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
+    # a town's name opening a club's or an office's is still the town's elsewhere in the text
+    ("The Steveston Harbour Authority said the boat sank in the waters off Steveston.", "Steveston", 1, "CA", "city"),
     # a township is a place of its own, its name and all
     ("She was born in Jackson Township, Ohio, in 1930.", "Jackson Township", 0, "US", None),
     ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "St. Clair Twp.", 0, None, None),
@@ -583,6 +585,8 @@ NOT_FOUND = [
     ("Sponsors of the South Central District Senior Olympics met on Monday.", "Central District", 0),
     # a word of a longer township's name is not a township of its own
     ("His motorcycle went off the road in Sand Creek Township early Wednesday.", "Creek", 0),
+    # a surname before "Jr." is someone's, there and after
+    ("Police said Tony Servance Jr., 20, was charged. Servance was alone with the boy.", "Servance", 1),
     # an island named by where it lies is no place called North
     ("They toured the northernmost point of the country's North Island.", "North", 0),
     # "The City Council" names no city called "The"
