@@ -378,8 +378,9 @@ class Recognizer:
                     # The Y a reader knows speaks for itself too: "Manchester, England" (England is
                     # also a surname, which alone would need evidence).
                     nxt_span.evidence.add("container")
-            if next_word and next_word[0].isupper() and low_next in lexicon.BLOCKING_NEXT:
-                ev.add("blocked:organisation")
+            if next_word and next_word[0].isupper() and low_next in lexicon.BLOCKING_NEXT and not (
+                    low_next == "highway" and _word_after(text, nxt.end()) == "patrol"):
+                ev.add("blocked:organisation")  # but "the Florida Highway Patrol" is the state's police
             elif low_next in lexicon.UNIT_WORDS and next_word.islower():
                 ev.add("blocked:organisation")  # "the Azov battalion"
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \

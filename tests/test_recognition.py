@@ -284,6 +284,8 @@ FOUND = [
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
     # a town's name opening a club's or an office's is still the town's elsewhere in the text
     ("The Steveston Harbour Authority said the boat sank in the waters off Steveston.", "Steveston", 1, "CA", "city"),
+    # a state's highway patrol is its police, no road's name
+    ("Eight Florida Highway Patrol troopers were monitoring the fires.", "Florida", 0, "US", "admin1"),
     # a township is a place of its own, its name and all
     ("She was born in Jackson Township, Ohio, in 1930.", "Jackson Township", 0, "US", None),
     ("It could be St. Clair Twp., Madison Twp., Trenton or Monroe.", "St. Clair Twp.", 0, None, None),
