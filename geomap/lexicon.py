@@ -41,7 +41,7 @@ NEWS_GIVEN_NAMES = frozenset("""yair naftali benny yoav bezalel itamar gadi herz
 andriy dmytro mykhailo vitali vitaliy sergei sergey dmitry dmitri alexei alexey yevgeny ramzan valery
 recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi
 avigdor yitzhak ehud osama khalid khaled hafez ayman hossein hussein saleh tamim faisal petro yulia kyrylo
-valerii hakan nasir xi""".split())
+valerii hakan nasir xi joao""".split())
 
 
 @lru_cache(maxsize=1)

@@ -109,6 +109,8 @@ _DESCRIBED_AS_PERSON = re.compile(
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
 # "Terry Lee Jolly, 60, Lebanon, was arrested": the town someone of that age lives in, read backwards.
 _AGE_THEN_TOWN_REVERSED = re.compile(r"[ \t]*,[ \t]*\d{1,3}[ \t]*,[ \t]*[a-z'’.]*[A-Z]")
+# "son of" inside an Arabic name: "Mohammed bin Salman", "Tamim bin Hamad".
+_PATRONYMIC = re.compile(r" (?:bin|ibn) ")
 # What follows a surname only: "Jr.", "Sr." (not "II": "the Minsk II agreement").
 _GENERATIONS = frozenset({"Jr", "Sr"})
 _LOOKBACK = 40
@@ -452,6 +454,9 @@ class Recognizer:
                     text[span.end:span.end + 1] == " " and not next_is_place and not style
                     and "weak-capital" not in ev and low_next not in lexicon.TYPE_WORDS)):
                 ev.add("part-of-name")  # "Independence Square", "Victory Day", "Sheikh Jarrah"
+            if _PATRONYMIC.search(span.surface) and all(kind == "alt" for _, kind in span.entries):
+                # "Mohammed bin Zayed", someone's name before it is a town's other name
+                ev.add("blocked:person")
             if next_word in _GENERATIONS and text.startswith((" ", ", "), span.end):
                 ev.add("blocked:person")  # "Tony Servance Jr.", "Hank Williams Sr."
             if next_is_name and text[span.end:span.end + 1] == " " and low_next not in self.common_words:

@@ -589,6 +589,12 @@ NOT_FOUND = [
     ("His motorcycle went off the road in Sand Creek Township early Wednesday.", "Creek", 0),
     # a surname before "Jr." is someone's, there and after
     ("Police said Tony Servance Jr., 20, was charged. Servance was alone with the boy.", "Servance", 1),
+    # someone's name, though a town's other name
+    ("Angola's president, Joao Lourenco, called for a ceasefire.", "Joao", 0),
+    ("Angola's president, Joao Lourenco, called for a ceasefire.", "Lourenco", 0),
+    ("Mohammed bin Zayed met the delegation in Abu Dhabi.", "Mohammed bin Zayed", 0),
+    # a curated town that is a word too needs a place's evidence: "Muse" (Myanmar), the band
+    ("Muse played two nights at the stadium.", "Muse", 0),
     # an island named by where it lies is no place called North
     ("They toured the northernmost point of the country's North Island.", "North", 0),
     # "The City Council" names no city called "The"
