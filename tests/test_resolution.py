@@ -347,6 +347,10 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Gunmen attacked a checkpoint in Sheikh Zuweid in northern Sinai.", "Sheikh Zuweid", "Ash Shaykh Zuwayd", "EG"),
     ("Settlers clashed with villagers in Beita, south of Nablus.", "Beita", "Baytā al Fawqā", "PS"),
     ("Gunmen ambushed an army truck in Rajouri district.", "Rajouri", "Rajaori", "IN"),
+    ("The MNDAA, an ethnic Kokang armed group, seized Lashio.", "Kokang", "Kokang", "MM"),  # not Kokang, Indonesia
+    ("Rebels took towns along the highway to Muse, the crossing to Yunnan.", "Muse", "Muse", "MM"),  # not Muse, Pennsylvania
+    ("Gunmen attacked police in the village of Banjska, near Zvecan.", "Banjska", "Banjska", "XK"),  # not Bansko, Bulgaria
+    ("The Dominican Republic shares the island of Hispaniola with Haiti.", "Hispaniola", "Hispaniola", None),
     # air bases and camps war reporting names, which no package holds
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
