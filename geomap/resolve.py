@@ -438,10 +438,13 @@ def _add_appositives(groups: dict[str, list[Span]], candidates: dict[str, Sequen
         key = _sense_key(span)
         if "appositive" not in span.evidence or key not in candidates or (id(span), id(nxt)) in peers:
             continue
+        y_places = candidates.get(_sense_key(nxt), ())
         containers = [p for p, kind in nxt.entries if kind != "demonym"]
-        for i, place in enumerate(candidates[key]):
-            if any(_contains(c, place) for c in containers):
-                base[key][i] += _APPOSITIVE_BONUS
+        if not (y_places and y_places[0].kind == "city"):
+            # (where Y is most likely a town, "X, Y" is two towns: "Tehran, Isfahan, Tabriz")
+            for i, place in enumerate(candidates[key]):
+                if any(_contains(c, place) for c in containers):
+                    base[key][i] += _APPOSITIVE_BONUS
         # ... and Y is the region that holds one of X's senses ("Seattle, Washington": the state),
         # unless Y's prior already prefers a town in that region: then "Natanz, Isfahan and
         # Fordow" names the town, as the news does, not the province named after it.

@@ -707,6 +707,12 @@ def test_the_sense_news_means(geoparser, text, surface, kind, country):
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
+def test_a_town_before_a_town_is_no_town_of_its_province(geoparser):
+    # "Tehran, Isfahan" is two towns, not Tīrān (alternately "Tehran") in Isfahan province
+    m = _one(geoparser, "Israel struck military sites around Tehran, Isfahan and Tabriz.", "Tehran")
+    assert (m.place.name, m.place.geonameid) == ("Tehran", 112931), _describe(m)
+
+
 MEXICO = "Violence rose in Sinaloa and Durango, officials said. In Chiapas, fighting near Tapachula displaced hundreds."
 
 
