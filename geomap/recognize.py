@@ -299,8 +299,12 @@ class Recognizer:
                     ev.add("locative")
             low_next = next_word.lower()
             common = span.key in self.common_words
-            if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()):
-                _add_type(low_next, ev)  # but "But town officials said" is a sentence's first word
+            if low_next in lexicon.TYPE_WORDS and not (common and "weak-capital" in ev and next_word.islower()) \
+                    and not (cue in _ARTICLE_WORDS and next_word in lexicon.SETTLEMENT_WORDS
+                             and (common or span.key in lexicon.ETHNONYMS or span.key in self.first_names)):
+                # but "But town officials said" is a sentence's first word, and "an Arab town", "a
+                # Christian village" say who lives there
+                _add_type(low_next, ev)
             elif next_word == "department" and _word_after(text, nxt.end()) not in ("store", "stores"):
                 # "the Centre department" of Haiti, "Cauca department"; written so, never an office
                 # ("the Richmond Police Department") nor a shop ("Ripley department store")

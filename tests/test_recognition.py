@@ -595,6 +595,9 @@ NOT_FOUND = [
     ("Mohammed bin Zayed met the delegation in Abu Dhabi.", "Mohammed bin Zayed", 0),
     # a curated town that is a word too needs a place's evidence: "Muse" (Myanmar), the band
     ("Muse played two nights at the stadium.", "Muse", 0),
+    # who lives in a town, before "town" or "village": Arab, Alabama; Christian County, Kentucky
+    ("A missile hit Haifa, the US said. Four people were killed in Tamra, an Arab town in the Galilee.", "Arab", 0),
+    ("Gunmen attacked a Christian village near Jos, the US embassy said.", "Christian", 0),
     # an island named by where it lies is no place called North
     ("They toured the northernmost point of the country's North Island.", "North", 0),
     # "The City Council" names no city called "The"
