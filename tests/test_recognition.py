@@ -488,6 +488,9 @@ NOT_FOUND = [
     ("Two lab workers were exposed to the Marburg virus last week.", "Marburg", 0),
     ("Mosquitoes carrying West Nile virus were found in Dallas.", "Nile", 0),
     ("A Neptune missile sank the Moskva in the Black Sea.", "Moskva", 0),
+    # a navy's prefix makes a ship of the name after it, whichever navy
+    ("The BRP Sierra Madre, grounded on the reef in 1999, is manned by marines.", "Sierra Madre", 0),
+    ("The frigate TCG Kemalreis and the JS Kaga sailed from Yokosuka.", "Kaga", 0),
     # the end of a titled person's name, however many names stand between
     ("Putin spoke to Chinese President Xi Jinping about the war.", "Jinping", 0),
     ("The wounds were not serious, said Lt. Paul Henderson, a police spokesman.", "Henderson", 0),
