@@ -111,6 +111,12 @@ _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-
 _AGE_THEN_TOWN_REVERSED = re.compile(r"[ \t]*,[ \t]*\d{1,3}[ \t]*,[ \t]*[a-z'’.]*[A-Z]")
 # "son of" inside an Arabic name: "Mohammed bin Salman", "Tamim bin Hamad".
 _PATRONYMIC = re.compile(r" (?:bin|ibn) ")
+# Offices whose holder a comma may name: "Angola's president, Joao Lourenco", "the foreign
+# ministry spokesman, Lin Jian" (not "the governor, Kherson's mayor": a possessive is no name).
+_OFFICE_COMMA_BEFORE = re.compile(
+    r"\b(?:spokesman|spokeswoman|spokesperson|president|minister|chancellor|secretary|mayor|governor|ambassador|"
+    r"envoy|commander|chief|leader|premier|emir|king|queen|prince|chairman|chairwoman|director),[ \t]*\Z",
+    re.IGNORECASE)
 # What follows a surname only: "Jr.", "Sr." (not "II": "the Minsk II agreement").
 _GENERATIONS = frozenset({"Jr", "Sr"})
 _LOOKBACK = 40
@@ -405,6 +411,10 @@ class Recognizer:
             if prev_word and prev_word[0].isupper() and not style and \
                     _TITLED_NAME_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:person")
+            elif "," in text[max(0, span.start - 3):span.start] and not _prominent(span) \
+                    and _OFFICE_COMMA_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start) \
+                    and not text.startswith(("'s", "’s"), span.end):
+                ev.add("blocked:person")  # "the foreign ministry spokesman, Lin Jian, said"
             if prev_word and prev_word[0].isupper() and not ends_sentence:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None

@@ -598,6 +598,8 @@ NOT_FOUND = [
     ("Mohammed bin Zayed met the delegation in Abu Dhabi.", "Mohammed bin Zayed", 0),
     # a curated town that is a word too needs a place's evidence: "Muse" (Myanmar), the band
     ("Muse played two nights at the stadium.", "Muse", 0),
+    # an office and a comma before a name: its holder's (Lin Jian is an old name of Rinkan, Japan)
+    ("Tokyo protested. China's foreign ministry spokesman, Lin Jian, said Japan had provoked it.", "Lin Jian", 0),
     # who lives in a town, before "town" or "village": Arab, Alabama; Christian County, Kentucky
     ("A missile hit Haifa, the US said. Four people were killed in Tamra, an Arab town in the Galilee.", "Arab", 0),
     ("Gunmen attacked a Christian village near Jos, the US embassy said.", "Christian", 0),
