@@ -53,6 +53,9 @@ _CURATED_KINDS = frozenset({"region", "sea", "strait", "river"})
 # A text that calls a place by its name ("Engels") does not also call it by an
 # old or foreign name of it that is another town's name ("Pokrovsk").
 _RENAMED_PENALTY = 3.0
+# A town that goes by a name only as an alternate, where the text says the name is a region's
+# and a region has it as its own.
+_TYPED_ALTERNATE_PENALTY = 8.0
 # A national capital a reader knows keeps its name: "Islamabad denied it" is Pakistan's capital,
 # not Anantnag, which Kashmiris also call Islamabad; "Rome" is not Lomé, nor "Delhi" Dili.
 _CAPITALS_NAME_PENALTY = 3.0
@@ -260,6 +263,7 @@ class Resolver:
         capital = any(p.feature_code in _CAPITAL_CODES and p.population >= _KNOWN_TOWN_POPULATION for p in cities)
         states = [p for p, name_type in entries
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
+        regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
             population = place.population or (_UNKNOWN_TOWN_POPULATION if place.kind == "city" else 0)
@@ -279,6 +283,10 @@ class Resolver:
                     score -= _RENAMED_PENALTY
                 if capital and place.kind == "city":
                     score -= _CAPITALS_NAME_PENALTY
+                if region_typed and place.kind == "city" and regions_named:
+                    # "Cagayan and Isabela provinces": the province, not Mapun, a town once called
+                    # Cagayan, however near the Palawan the text names
+                    score -= _TYPED_ALTERNATE_PENALTY
             if place.id == preferred and not (region_typed and place.kind == "city") and not (
                     town_typed and place.kind in ("admin1", "admin2")) and not (
                     feature_typed and place.kind not in _CURATED_KINDS):

@@ -707,6 +707,14 @@ def test_the_sense_news_means(geoparser, text, surface, kind, country):
     assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
+def test_a_province_the_text_calls_one_is_no_town_once_so_called(geoparser):
+    # Mapun, in Palawan province, was once called Cagayan de Tawi-Tawi
+    text = ("Ships blocked boats west of Palawan. The Philippines has let US forces into bases in "
+            "Cagayan and Isabela provinces, and on Balabac island.")
+    m = _one(geoparser, text, "Cagayan")
+    assert (m.place.name, m.place.kind) == ("Cagayan", "admin2"), _describe(m)
+
+
 def test_a_town_before_a_town_is_no_town_of_its_province(geoparser):
     # "Tehran, Isfahan" is two towns, not Tīrān (alternately "Tehran") in Isfahan province
     m = _one(geoparser, "Israel struck military sites around Tehran, Isfahan and Tabriz.", "Tehran")
