@@ -842,12 +842,15 @@ def _singular(word: str) -> str:
 
 def _capitalised_words(surface: str) -> bool:
     """Whether every word of a multi-word name is written as a name's word; the last may be
-    "river" in lower case, as many papers write it ("the Jordan river")."""
-    words = _WORD.findall(surface)
-    if words[-1] == "river":
-        words.pop()
-    return all(w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit() or _ELIDED_PARTICLE.match(w)
-               for w in words)
+    "river" in lower case, as many papers write it ("the Jordan river"). A hyphened word
+    that opens with a capital is one ("Pag-asa Island"), and so is one of particles and
+    capitalised words ("Deir al-Balah")."""
+    tokens = surface.split()
+    if tokens[-1] == "river":
+        tokens.pop()
+    return all(token[0].isupper() or all(
+        w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit() or _ELIDED_PARTICLE.match(w)
+        for w in _WORD.findall(token)) for token in tokens)
 
 
 def _line_style(text: str, offset: int, last: list) -> str | None:
