@@ -351,6 +351,9 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Rebels took towns along the highway to Muse, the crossing to Yunnan.", "Muse", "Muse", "MM"),  # not Muse, Pennsylvania
     ("Gunmen attacked police in the village of Banjska, near Zvecan.", "Banjska", "Banjska", "XK"),  # not Bansko, Bulgaria
     ("The Dominican Republic shares the island of Hispaniola with Haiti.", "Hispaniola", "Hispaniola", None),
+    ("Fishermen on Pag-asa Island said militia boats had anchored nearby.", "Pag-asa Island", "Pag-asa Island", "PH"),
+    ("Chinese boats were seen off Thitu again.", "Thitu", "Pag-asa Island", "PH"),
+    ("Flights were suspended at Sheremetyevo and Vnukovo.", "Sheremetyevo", "Sheremetyevo", "RU"),
     # air bases and camps war reporting names, which no package holds
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
