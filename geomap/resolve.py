@@ -266,6 +266,10 @@ class Resolver:
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
+            if capital and place.kind == "city" and name_type == "alt":
+                # A national capital a reader knows keeps its name, however much the text says of
+                # a town some call so: "Islamabad" beside "Anantnag district" is still Pakistan's.
+                continue
             population = place.population or (_UNKNOWN_TOWN_POPULATION if place.kind == "city" else 0)
             score = math.log10(population + 10) + _KIND_BONUS[place.kind]
             if place.kind == "city" and not town_typed and place.population < _VILLAGE_POPULATION:

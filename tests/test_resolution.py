@@ -147,6 +147,9 @@ TRAPS = [
     # a national capital keeps its name against a town called so only by some (Anantnag, in Kashmir)
     ("Gunmen killed tourists near Pahalgam and Srinagar, and India blamed Pakistan. Islamabad denied it, "
      "and shells fell on Poonch and Jammu.", "Islamabad", ISLAMABAD_CITY, "city", 1),
+    # ... though the text names that town's district
+    ("Gunmen killed 26 people near Pahalgam in Anantnag district. Drones were seen over Amritsar, Pathankot "
+     "and Jaisalmer; Islamabad said India had fired first.", "Islamabad", ISLAMABAD_CITY, "city", 1),
     # a round-up's "In Mali, ..." speaks for that sentence's names more than the country before it
     ("In Burkina Faso, the army said it had broken the siege of Djibo, and officials in Ouagadougou blamed "
      "foreign powers. In Mali, fighters attacked a convoy between Kidal and Gao.", "Gao", GAO_MALI, "city", 1),
