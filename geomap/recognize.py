@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # the reversed text before the name: anchored there, each is one quick match, where a search
 # forwards for a pattern ending at the name tries every position of the window.
 _PREV_WORD_REVERSED = re.compile(r"[\s\"'“‘(]*\.?([^\W_]+)")  # a word, maybe a full stop, spaces or quotes
-_SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–)")
+_SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–|\d\d[:.]\d\d?(?!\d))")
 _ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
 _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
@@ -599,7 +599,10 @@ class Recognizer:
         if "weak-capital" in ev and common:
             # Capitalised only because a sentence or headline starts: only a place
             # everyone knows ("Turkey", "China") is taken without more evidence.
-            return prominent and any(p.kind in ("country", "continent") for p, _ in places)
+            return prominent and any(p.kind in ("country", "continent") or (
+                # a capital of a million people, though a word too: "Manila protested to Beijing"
+                p.feature_code == "PPLC" and p.population >= KNOWN_STATE_POPULATION and kind == "name")
+                for p, kind in places)
         return prominent
 
 

@@ -284,6 +284,10 @@ FOUND = [
     ("Two people were killed in Lyptsi, a local official said.", "Lyptsi", 0, "UA", "city"),
     # a town's name opening a club's or an office's is still the town's elsewhere in the text
     ("The Steveston Harbour Authority said the boat sank in the waters off Steveston.", "Steveston", 1, "CA", "city"),
+    # a capital of a million people opening a sentence, though a word too ("manila" paper)
+    ("China sent ships to the shoal. Manila protested to Beijing.", "Manila", 0, "PH", "city"),
+    # a live blog's time opens a sentence: "In" after it is no given name
+    ("09:10 In Sumy, two people were killed by a drone.", "Sumy", 0, "UA", None),
     # a state's highway patrol is its police, no road's name
     ("Eight Florida Highway Patrol troopers were monitoring the fires.", "Florida", 0, "US", "admin1"),
     # a township is a place of its own, its name and all
