@@ -73,6 +73,11 @@ _NAME_WORD_BEFORE = re.compile(r"[A-Z][\w.-]*[ \t]\Z")
 _CITY_OFFICE_AFTER = re.compile(
     r"[ \t]+(?:Council|Councilman|Councilwoman|Councilmember|Councillor|Hall|Manager|Mayor|Schools?|Public|"
     r"Marshal|Attorney|Clerk|Commission|Commissioner|Police|Board|Government|Administration|Area)\b")
+# The ezafe of Persian and Urdu names joins their words: "Lashkar-e-Taiba", "Dasht-e Rewat".
+_EZAFE_AFTER = re.compile(r"-[ei][- ][A-Z]")
+_EZAFE_BEFORE = re.compile(r"[A-Z][\w'’]*-[ei][- ]?\Z")
+# A capitalised word and an Arabic article before a name: the first word of that name.
+_NAME_THEN_ARTICLE_BEFORE = re.compile(r"[A-Z][\w'’]*[ \t]+(?:al|el|Al|El)-\Z")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
 _OPERATION_BEFORE = re.compile(r"\bOperation(?:[ \t]+(?:[A-Z][\w'’-]*|of|the))*[ \t]+\Z")
 # "of" and a name after a kind of place: the head of a longer name ("Shire of Wellington").
@@ -456,6 +461,10 @@ class Recognizer:
             if (_after_hyphenated_name(text, span.start) and not joined_to_place) or (
                     _before_hyphenated_name(text, span.end) and not joined_to_next and not _landmark(span)):
                 ev.add("blocked:hyphenated")
+            elif text.startswith("-", span.end) and _EZAFE_AFTER.match(text, span.end) or \
+                    text.endswith("-", 0, span.start) and _EZAFE_BEFORE.search(text, max(0, span.start - _LOOKBACK),
+                                                                                span.start):
+                ev.add("blocked:hyphenated")  # a word of a Persian or Urdu name: "Lashkar-e-Taiba", "Dasht-e Rewat"
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             if next_is_place and span.key in lexicon.POSITION_WORDS:
                 ev.add("part-of-name")  # "South L.A.", "North Texas": a part of the place after it
@@ -487,6 +496,10 @@ class Recognizer:
                 ev.update(("part-of-name", "blocked:arabic-name"))
             if i > 0 and text[spans[i - 1].end:span.start] == " " and text.startswith(_ARTICLES, span.start):
                 ev.add("blocked:arabic-name")  # and the rest of one: "Mosul al-Jadida" is not El Jadida
+            elif text.endswith("-", 0, span.start):
+                named = _NAME_THEN_ARTICLE_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)
+                if named and not _sentence_starts_before(text, named.start()):
+                    ev.add("blocked:arabic-name")  # "Busra al-Harir" (the gazetteer lacks), not Harir, Iraq
             # A surname may open with a word, or a place's name, before a hyphen ("Itamar
             # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
             if next_is_name and " " not in span.key and span.key in self.first_names and (

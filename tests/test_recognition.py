@@ -288,6 +288,9 @@ FOUND = [
     ("China sent ships to the shoal. Manila protested to Beijing.", "Manila", 0, "PH", "city"),
     # a live blog's time opens a sentence: "In" after it is no given name
     ("09:10 In Sumy, two people were killed by a drone.", "Sumy", 0, "UA", None),
+    # a word of a Persian or Urdu name joined by the ezafe, or of an Arabic name after its
+    # first word and article, is no place of its own
+    ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Pahalgam", 0, "IN", None),
     # a state's highway patrol is its police, no road's name
     ("Eight Florida Highway Patrol troopers were monitoring the fires.", "Florida", 0, "US", "admin1"),
     # a township is a place of its own, its name and all
@@ -607,6 +610,9 @@ NOT_FOUND = [
     # who lives in a town, before "town" or "village": Arab, Alabama; Christian County, Kentucky
     ("A missile hit Haifa, the US said. Four people were killed in Tamra, an Arab town in the Galilee.", "Arab", 0),
     ("Gunmen attacked a Christian village near Jos, the US embassy said.", "Christian", 0),
+    ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Taiba", 0),  # not Taiba, China
+    ("Fighters moved through Dasht-e Rewat in Panjshir.", "Dasht", 0),  # not Dasht, Iran
+    ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
     # an island named by where it lies is no place called North
     ("They toured the northernmost point of the country's North Island.", "North", 0),
     # "The City Council" names no city called "The"
