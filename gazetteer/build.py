@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import ahocorasick
 
-from gazetteer.model import KINDS, PlaceRecord
+from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
 from gazetteer.spellings import (ARABIC_NAMED, abbreviated_spellings, arabic_spellings, hebrew_spellings,
                                  unmarked_spelling)
@@ -292,7 +292,8 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
                 rec.neighbours.extend(old.neighbours)
                 rec.population = old.population
                 rec.admin1, rec.admin2 = rec.admin1 or old.admin1, rec.admin2 or old.admin2
-                rec.feature_code = old.feature_code or rec.feature_code
+                # (its own point now, not a parent's)
+                rec.feature_code = old.feature_code.partition(POINT_OF)[0] or rec.feature_code
             by_key[key] = rec
             if row.geonameid:
                 by_gid[row.geonameid] = rec

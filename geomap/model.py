@@ -22,6 +22,7 @@ class PlaceRef:
     lat: float
     lon: float
     key: str | None = None  # the gazetteer's stable key, what the store identifies places by
+    precision: int | None = None  # where its point is only its parent's (gazetteer.precision_of); else by kind
 
 
 @dataclass(frozen=True, slots=True)

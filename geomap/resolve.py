@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from gazetteer import PRECISION, Gazetteer, Place, name_key
+from gazetteer import PRECISION, Gazetteer, Place, name_key, precision_of
 from geomap.model import Alternative, Mention, PlaceRef
 from geomap.recognize import KNOWN_STATE_POPULATION, LIST_GAP, PLACE_EVIDENCE, RENAMING_GAP, Span
 
@@ -211,12 +211,11 @@ class Resolver:
                 continue
             found, order = senses[key], orders[key]
             probs = probabilities[key]
-            best = chosen[key]
             alternatives = tuple(Alternative(found.refs[i], round(probs[i], 4)) for i in order[1:_MAX_ALTERNATIVES + 1])
             ref = found.refs[order[0]]
             for s in group:
                 if id(s) not in hints:
-                    mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], PRECISION[best.kind],
+                    mentions.append(Mention(s.start, s.end, s.surface, ref, probs[order[0]], ref.precision,
                                             alternatives, evidence=tuple(sorted(s.evidence))))
         mentions.sort(key=lambda m: m.start)
         return mentions
@@ -865,8 +864,9 @@ def _inside(city: Place, region: Place) -> bool:
 
 
 def _ref(place: Place, kind: str | None = None) -> PlaceRef:
-    return PlaceRef(place.id, place.geonameid, place.name, place.country_code, kind or place.kind, place.lat, place.lon,
-                    place.key)
+    kind = kind or place.kind
+    return PlaceRef(place.id, place.geonameid, place.name, place.country_code, kind, place.lat, place.lon,
+                    place.key, precision_of(kind, place.feature_code))
 
 
 def _softmax(scores: list[float]) -> list[float]:

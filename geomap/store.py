@@ -582,7 +582,8 @@ def place_ids_for(conn: Connection, refs: list[PlaceRef]) -> dict[str, int]:
 
         rows = [dict(key=k, geonameid=wanted[k].geonameid, name=wanted[k].name, kind=wanted[k].kind,
                      country_code=wanted[k].country_code, lat=wanted[k].lat, lon=wanted[k].lon,
-                     precision=PRECISION.get(wanted[k].kind, 1), search_name=name_key(wanted[k].name))
+                     precision=wanted[k].precision or PRECISION.get(wanted[k].kind, 1),
+                     search_name=name_key(wanted[k].name))
                 for k in missing]
         ids = conn.scalars(insert(places).returning(places.c.id, sort_by_parameter_order=True), rows).all()
         found.update(zip(missing, ids))

@@ -1100,3 +1100,12 @@ def test_a_peoples_name_keeps_a_far_town_its_country_holds(geoparser):
             "officer of the United States, will travel to the town of Gori, according to the Georgian MoD.")
     m = _one(geoparser, text, "Gori")
     assert m.place.country_code == "GE", _describe(m)
+
+
+def test_a_district_at_its_provinces_point_is_as_precise_as_the_province(geoparser):
+    # The packages link Balama District no town and no town bears its name: it sits at Cabo
+    # Delgado's point, so its mention is region-precise (3), not district-precise (2).
+    text = "Insurgents attacked Balama and a mine near Montepuez in Cabo Delgado."
+    balama, montepuez = _one(geoparser, text, "Balama"), _one(geoparser, text, "Montepuez")
+    assert (balama.place.kind, balama.precision, balama.place.precision) == ("admin2", 3, 3), _describe(balama)
+    assert (montepuez.place.kind, montepuez.precision) == ("city", 1)

