@@ -308,7 +308,9 @@ class Resolver:
                     score -= _FEATURE_NAMESAKE_PENALTY
                 elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or (
                         name_type == "alt" and any(_inside(c, place) and (
-                            _named_after(place, name_key(c.name)) or _named_after(place, span.key))
+                            _named_after(place, name_key(c.name)) or _named_after(place, span.key)
+                            # or a town a reader knows inside it goes by the name too ("Duhok")
+                            or c.population >= _KNOWN_TOWN_POPULATION)
                             for c in other_named)):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:

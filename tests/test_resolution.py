@@ -686,6 +686,8 @@ NEWS_SENSES = [
     # a region news names after its main town: the region with a type word, else the town
     ("Fighting spread across the Sweida province on Monday.", "Sweida", "admin1", "SY"),
     ("Gunmen attacked a checkpoint in Sweida on Monday.", "Sweida", "city", "SY"),
+    # both the governorate and its city go by another spelling: the city, unless a type word says
+    ("Refugees from Sinjar reached camps near Duhok.", "Duhok", "city", "IQ"),
     ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
     ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
     ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
