@@ -59,6 +59,8 @@ _TYPED_ALTERNATE_PENALTY = 8.0
 # A national capital a reader knows keeps its name: "Islamabad denied it" is Pakistan's capital,
 # not Anantnag, which Kashmiris also call Islamabad; "Rome" is not Lomé, nor "Delhi" Dili.
 _CAPITALS_NAME_PENALTY = 3.0
+# ... and no town called so only by some is its namesake (Suva, Fiji, has 77,000 people).
+_NAMED_CAPITAL_POPULATION = 50_000
 # So does a state of a million in its own country, unless the text calls the name a town: a
 # text naming Chiapas made "Sinaloa", "Durango" and "Tamaulipas" the Chiapas villages of those
 # names (600 to 1,600 people each). WikToR, built on small namesakes, loses 5 mentions by it.
@@ -260,14 +262,18 @@ class Resolver:
         other_named = [p for p, name_type in entries if p.kind == "city" and name_type == "alt"]
         curated = any(p.kind in _CURATED_KINDS for p, _ in entries)
         capital = any(p.feature_code in _CAPITAL_CODES and p.population >= _KNOWN_TOWN_POPULATION for p in cities)
+        # (not Hamilton, Bermuda's capital of 900, nor Jamestown, Saint Helena's)
+        capital_named = any(p.feature_code in _CAPITAL_CODES and p.population >= _NAMED_CAPITAL_POPULATION
+                            for p in cities)
         states = [p for p, name_type in entries
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
         scores: dict[Place, float] = {}
         for place, name_type in entries:
-            if capital and place.kind == "city" and name_type == "alt":
-                # A national capital a reader knows keeps its name, however much the text says of
-                # a town some call so: "Islamabad" beside "Anantnag district" is still Pakistan's.
+            if capital_named and place.kind == "city" and name_type == "alt":
+                # A national capital keeps its name, however much the text says of a town some
+                # call so: "Islamabad" beside "Anantnag district" is still Pakistan's, and "Suva"
+                # in a text that names Japan is Fiji's, not Suwa.
                 continue
             population = place.population or (_UNKNOWN_TOWN_POPULATION if place.kind == "city" else 0)
             score = math.log10(population + 10) + _KIND_BONUS[place.kind]

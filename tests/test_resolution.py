@@ -723,6 +723,15 @@ def test_a_province_the_text_calls_one_is_no_town_once_so_called(geoparser):
     assert (m.place.name, m.place.kind) == ("Cagayan", "admin2"), _describe(m)
 
 
+def test_a_small_capital_keeps_its_name_too(geoparser):
+    # Suva (77,000) is Fiji's capital; Suwa, Japan, goes by "Suva" only as an alternate
+    text = ("Tokyo said Japan would deploy missiles to Akita and Kumamoto, and to Ishigaki and Yonaguni "
+            "near Okinawa. Japan's defence minister visited Tokyo's allies. Fiji's prime minister hosted "
+            "Pacific ministers in Suva; Tonga and Vanuatu backed a police force based in Brisbane.")
+    m = _one(geoparser, text, "Suva")
+    assert (m.place.name, m.place.country_code) == ("Suva", "FJ"), _describe(m)
+
+
 def test_a_town_before_a_town_is_no_town_of_its_province(geoparser):
     # "Tehran, Isfahan" is two towns, not Tīrān (alternately "Tehran") in Isfahan province
     m = _one(geoparser, "Israel struck military sites around Tehran, Isfahan and Tabriz.", "Tehran")
