@@ -144,7 +144,7 @@ Prince Sultan Air Base SA|Nevatim IL|Tel Nof IL|Hatzerim IL|Ramat David IL|Palma
 Shorkot PK|Chakwal PK|Sialkot PK|Adampur IN|Bhuj IN|Udhampur IN|Baranovichi BY|Machulishchi BY
 Kirovske UA|Soltsy RU|Mozdok RU|Borisoglebsk RU|Kubinka RU|Shayrat SY|Mezzeh SY|Deir al-Zour SY|Harir IQ
 Camp Taji IQ|Shindand AF|Kadena JP|Yokosuka JP|Misawa JP|Osan KR|Pyeongtaek KR|Darwin AU
-Khondab IR|Jask IR|Nur Khan PK|Kokang MM|Muse MM|Banjska XK|Kinshasa CD|Kisangani CD|Lualaba CD|Kamanyola CD
+Khondab IR|Jask IR|Nur Khan PK|Kokang MM|Muse MM|Banjska XK|Kinshasa CD|Kisangani CD|Lualaba CD|Kamanyola CD|Houla LB|Baga NG|Pingtan CN|Dras IN|Humera ET
 """
 
 

@@ -357,6 +357,11 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Fishermen on Pag-asa Island said militia boats had anchored nearby.", "Pag-asa Island", "Pag-asa Island", "PH"),
     ("Chinese boats were seen off Thitu again.", "Thitu", "Pag-asa Island", "PH"),
     ("Flights were suspended at Sheremetyevo and Vnukovo.", "Sheremetyevo", "Sheremetyevo", "RU"),
+    ("Drones hit Houla and Mays al-Jabal in south Lebanon.", "Houla", "Houla", "LB"),
+    ("The 2012 Houla massacre near Homs killed 108 people.", "Houla", "Kafr Lāhā", "SY"),  # Syria's, by context
+    ("Boko Haram overran Baga on the shore of Lake Chad.", "Baga", "Baga", "NG"),  # not Bargarh, India
+    ("Chinese forces drilled near Pingtan, facing Taiwan.", "Pingtan", "Pingtan", "CN"),
+    ("Refugees fled Humera in western Tigray.", "Humera", "Himora", "ET"),  # GeoNames' point, Ethiopia's
     # air bases and camps war reporting names, which no package holds
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
