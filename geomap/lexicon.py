@@ -72,10 +72,11 @@ northeast northwest southeast southwest midwest interior upper lower middle inne
 maritime delta plateau highlands lowlands lakes islands valley capital metropolitan""".split())
 # Words after a name that say what kind of place it is ("Kherson region").
 TYPE_WORDS = frozenset("""oblast region province county city town village district state raion governorate
-municipality parish prefecture island islands river valley border front mountains sea coast shire""".split())
-# Of those, the ones that say it is a region ("Kherson region") or a town ("Kherson city").
+municipality parish prefecture island islands river valley border front mountains sea coast shire governor""".split())
+# Of those, the ones that say it is a region ("Kherson region") or a town ("Kherson city"). A
+# governor governs a region: "the Kharkiv governor", "the governor of Okinawa".
 REGION_WORDS = frozenset("""oblast region province county state district raion governorate municipality parish
-prefecture department shire""".split())
+prefecture department shire governor""".split())
 SETTLEMENT_WORDS = frozenset("""city town village""".split())
 # Plurals after a list of names ("Douglas, Sarpy and Lancaster counties") say the same.
 PLURAL_REGION_WORDS = frozenset("""oblasts regions provinces counties districts raions governorates
@@ -83,7 +84,7 @@ municipalities parishes prefectures departments""".split())
 # Words before "of" that make what follows a place of that kind: "the City of Richmond",
 # "the state of Washington".
 OF_TYPE_WORDS = frozenset("""city town village county state province region district parish municipality
-borough township republic commonwealth oblast governorate prefecture shire""".split())
+borough township republic commonwealth oblast governorate prefecture shire governor""".split())
 # Words after a name that make it where someone lives or serves: "a Richmond man", "Lancaster police".
 RESIDENT_NOUNS = frozenset("""man woman men women boy girl boys girls teen teenager teens resident residents
 native natives police""".split())

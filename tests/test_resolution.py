@@ -702,6 +702,9 @@ NEWS_SENSES = [
     # a region named after its town in adjective form: Stavropol'skiy kray
     ("Drones hit an oil depot in the Stavropol region.", "Stavropol", "admin1", "RU"),
     ("Drones hit an oil depot in Stavropol.", "Stavropol", "city", "RU"),
+    # a governor governs a region
+    ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
+    ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     # "states" after the wider region, not after Burkina Faso's Sahel region
     ("Mali, Niger and Burkina Faso formed the Alliance of Sahel States.", "Sahel", "region", None),
     # a state that was, and countries by the names they had
