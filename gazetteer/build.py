@@ -26,8 +26,8 @@ import ahocorasick
 
 from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import (ARABIC_NAMED, abbreviated_spellings, arabic_spellings, hebrew_spellings,
-                                 unmarked_spelling)
+from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, abbreviated_spellings, arabic_spellings, german_spelling,
+                                 hebrew_spellings, unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -45,6 +45,8 @@ _MAX_WORDS = 6
 # Alternate names of villages are mostly other languages' spellings that English
 # news never uses; they cost automaton size and collide with common words.
 _MIN_POPULATION_FOR_ALTERNATES = 5000
+# German towns of this size get their names with umlauts written out ("Unterluess", 3,600 people).
+_GERMAN_WRITTEN_POPULATION = 1000
 # A country's foreign name that is a real town's own name ("Uman" for Oman, "Salvador" for
 # El Salvador, "Nijar" for Niger) means the town in English text; the country's prior would
 # always win, so such alternates are left out. Curated aliases are kept ("Holland").
@@ -239,6 +241,11 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
             spellings = arabic_spellings(rec.name, without_article=notable)
         elif rec.country_code == "IL":
             spellings = hebrew_spellings(rec.name)
+        elif rec.country_code in GERMAN_NAMED:
+            # a German town's name written out is no one's name, as an Arabic village's may be
+            written = german_spelling(rec.name)
+            notable = notable or rec.population >= _GERMAN_WRITTEN_POPULATION
+            spellings = [written] if written and notable else []
         else:  # elsewhere villages' marks are mostly in names of people ("Ghulām ‘Alī")
             unmarked = unmarked_spelling(rec.name)
             spellings = [unmarked] if unmarked and notable else []

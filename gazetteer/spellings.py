@@ -1,4 +1,4 @@
-"""English news spellings of Arabic and Hebrew place names that GeoNames writes another way.
+"""English news spellings of Arabic, Hebrew and German place names that GeoNames writes another way.
 
 GeoNames romanises Arabic names letter for letter: "Jisr ash Shughūr", "Tall ‘Afar",
 "Al Qardāḩah", "Ma‘arrat an Nu‘mān". English news writes the article as spelled, not as
@@ -11,6 +11,9 @@ the same marks ("Kfar ‘Azza") and their own romanisation ("Qiryat" for "Kiryat
 Elsewhere GeoNames marks ejectives, soft signs and glottal stops the same way ("Nek’emtē",
 "Vyaz’ma", "P’yŏngsŏng", "Ts’khinvali"); English news leaves the marks out ("Nekemte",
 "Vyazma", "Pyongsong").
+
+German names lose their umlauts and sharp s where they cannot be typed: "Unterluess" for
+"Unterlüß", "Grafenwoehr" for "Grafenwöhr".
 
 Names anywhere that open with "Saint" or "Mount" are written three ways: "St. Paul" (US
 style), "St Paul" (British style) and "Saint Paul"; GeoNames holds one or two of them.
@@ -75,6 +78,19 @@ def unmarked_spelling(name: str) -> str | None:
         return None
     unmarked = _APOSTROPHES.sub("", name)
     return unmarked if unmarked != name and unmarked.strip() else None
+
+
+# Countries whose names English writes with "ae", "oe", "ue" and "ss" where the umlaut or the
+# sharp s cannot be typed: "Unterluess", "Grafenwoehr", "Muenchen".
+GERMAN_NAMED = frozenset("DE AT CH LI LU".split())
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def german_spelling(name: str) -> str | None:
+    """``name`` with its umlauts and sharp s written out ("Unterluess" for "Unterlüß"), or None
+    where it has none."""
+    written = name.translate(_GERMAN_LETTERS)
+    return written if written != name else None
 
 
 def _is_article(word: str, after: str) -> bool:

@@ -1,12 +1,13 @@
 """English news spellings of place names (gazetteer.spellings): Arabic and Hebrew names, names
-with marks for ejectives and soft signs, and names opening with "Saint" or "Mount"; and what
-the build makes of them."""
+with marks for ejectives and soft signs, German names with umlauts, and names opening with
+"Saint" or "Mount"; and what the build makes of them."""
 from __future__ import annotations
 
 import pytest
 
 from gazetteer import name_key
-from gazetteer.spellings import abbreviated_spellings, arabic_spellings, hebrew_spellings, unmarked_spelling
+from gazetteer.spellings import (abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
+                                 unmarked_spelling)
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -104,3 +105,20 @@ def test_the_build_gives_towns_their_unmarked_spellings(gazetteer):
     # Bermuda's parish "Smith's" is not "Smiths"; a village's mark stays ("Ghulām ‘Alī" is a man)
     assert not any(p.country_code == "BM" for p, _ in gazetteer.entries("smiths"))
     assert not any(p.name == "Ghulām ‘Alī" for p, _ in gazetteer.entries("ghulam ali"))
+
+
+@pytest.mark.parametrize("name, spelling", [
+    ("Unterlüß", "Unterluess"), ("Grafenwöhr", "Grafenwoehr"), ("Zürich", "Zuerich"),
+    ("Österreich", "Oesterreich"), ("Berlin", None),
+])
+def test_german_spelling(name, spelling):
+    assert german_spelling(name) == spelling
+
+
+def test_the_build_gives_german_towns_their_written_out_spellings(gazetteer):
+    # Rheinmetall's ammunition plant: "Unterlüß" in GeoNames, 3,600 people, no such alternate
+    assert any(p.name == "Unterlüß" and p.country_code == "DE" for p, _ in gazetteer.entries("unterluess"))
+    assert any(p.country_code == "CH" for p, _ in gazetteer.entries("zuerich"))
+    # only German-speaking countries: Finland's Mänttä is not "Maenttae"
+    assert any(p.country_code == "FI" for p, _ in gazetteer.entries("mantta"))
+    assert not gazetteer.entries("maenttae")
