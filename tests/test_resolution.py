@@ -362,6 +362,9 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Boko Haram overran Baga on the shore of Lake Chad.", "Baga", "Baga", "NG"),  # not Bargarh, India
     ("Chinese forces drilled near Pingtan, facing Taiwan.", "Pingtan", "Pingtan", "CN"),
     ("Refugees fled Humera in western Tigray.", "Humera", "Himora", "ET"),  # GeoNames' point, Ethiopia's
+    # Iraq's Kurdistan region, not Iran's Kurdistan province, which "region" would lift
+    ("Drones hit oil fields in Iraq's Kurdistan region, near Erbil.", "Kurdistan", "Kurdistan Region", "IQ"),
+    ("Protests spread in Iran's Kurdistan province, in Sanandaj.", "Kurdistan", "Kordestān", "IR"),
     # air bases and camps war reporting names, which no package holds
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
