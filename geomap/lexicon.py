@@ -119,7 +119,8 @@ STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards high
 # ever a mention of the place.
 ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
                  "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe",
-                 "Nord Stream")
+                 "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party", "Kurdistan Workers Party",
+                 "Caspian Pipeline Consortium", "Pacific Islands Forum")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())
