@@ -109,6 +109,9 @@ _DESCRIBED_AS_PERSON = re.compile(
     r"professor|researcher|scientist|activist|soldier|journalist|reporter|photographer|farmer|worker|executive|"
     r"candidate|lawmaker|legislator|diplomat|negotiator|mother|father|son|daughter|wife|husband|native)\b"
     r"(?![ \t]+(?:said|says|told|reported|wrote|added)\b)")
+# "Angela Reyes of Dunn", "Mary L. Smith of Heath": a given name, maybe an initial, and a
+# surname before "of".
+_PERSON_OF_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z'’-]+)[ \t]+of[ \t]+\Z")
 # "Gabriel Shearer, 34, of Richmond", "Stephen Davis, of Chiefland": the town someone (of
 # that age) is from, read backwards.
 _AGE_OF_REVERSED = re.compile(r"[ \t]*fo[ \t]*,(?:[ \t]*\d{1,3}[ \t]*,|[a-z]+[A-Z])")
@@ -301,6 +304,11 @@ class Recognizer:
                     listed.append((i, 1))  # "the regions of Donetsk, Luhansk and Kherson"
                 else:
                     _of_evidence(text, prev[1], ev)
+                    person = _PERSON_OF_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)
+                    if person and person.group(1).lower() in self.first_names \
+                            and person.group(2).lower() not in self.common_words:
+                        # "Angela Reyes of Dunn": where someone is from; not "Vernon Chamber of Commerce"
+                        ev.add("locative")
             elif cue in lexicon.VESSEL_WORDS or cue in lexicon.SHIP_PREFIXES or (
                     cue == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"

@@ -291,6 +291,8 @@ FOUND = [
     # a word of a Persian or Urdu name joined by the ezafe, or of an Arabic name after its
     # first word and article, is no place of its own
     ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Pahalgam", 0, "IN", None),
+    # where someone is from, after their name and "of" (Dunn is a surname too)
+    ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
     # a state's highway patrol is its police, no road's name
     ("Eight Florida Highway Patrol troopers were monitoring the fires.", "Florida", 0, "US", "admin1"),
     # a township is a place of its own, its name and all
@@ -613,6 +615,8 @@ NOT_FOUND = [
     ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Taiba", 0),  # not Taiba, China
     ("Fighters moved through Dasht-e Rewat in Panjshir.", "Dasht", 0),  # not Dasht, Iran
     ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
+    # ... but a given name opening a town's name is no person's ("Mount Vernon Chamber of Commerce")
+    ("The Mount Vernon Chamber of Commerce held its annual banquet.", "Commerce", 0),
     # places inside the names of an armed group, a pipeline company and a regional body
     ("Turkish drones struck Kurdistan Workers' Party positions in northern Iraq.", "Kurdistan", 0),
     ("Exports through the Caspian Pipeline Consortium terminal resumed.", "Caspian", 0),
