@@ -861,6 +861,8 @@ def _named_after(region: Place, town: str) -> bool:
     name ("Ḩamāh") or an adjective of it ("Vinnytska oblast" of Vinnytsya, "Zaporizka oblast"
     of Zaporizhzhya, "Rostovskaya oblast'" of Rostov)."""
     own = _REGION_NAME_WORDS.sub(" ", name_key(region.name)).strip()
+    if own.startswith(("al ", "el ")) and not town.startswith(("al ", "el ")):
+        own = own[3:]  # "Al Kufrah" of "Kufra"
     return town[:4] == own[:4] and (SequenceMatcher(None, town, own).ratio() >= 0.75 or (
         own.startswith(town) and len(own) - len(town) <= _ADJECTIVE_ENDING))
 

@@ -696,6 +696,9 @@ NEWS_SENSES = [
     ("Gunmen attacked a checkpoint in Sweida on Monday.", "Sweida", "city", "SY"),
     # both the governorate and its city go by another spelling: the city, unless a type word says
     ("Refugees from Sinjar reached camps near Duhok.", "Duhok", "city", "IQ"),
+    # a region named after its town, the Arabic article aside: Al Kufrah of Kufra (GeoNames' Al Jawf)
+    ("Smugglers crossed from Kufra to Tobruk and Benghazi.", "Kufra", "city", "LY"),
+    ("Fighting spread across the Kufra district.", "Kufra", "admin1", "LY"),
     ("Airstrikes hit ports in the Hodeidah province.", "Hodeidah", "admin1", "YE"),
     ("Jihadists blockaded villages in the Timbuktu region.", "Timbuktu", "admin1", "ML"),
     ("Israeli strikes hit South Lebanon overnight.", "South Lebanon", "admin1", "LB"),
