@@ -324,6 +324,8 @@ class Recognizer:
                 # but "But town officials said" is a sentence's first word, and "an Arab town", "a
                 # Christian village" say who lives there
                 _add_type(low_next, ev)
+            elif next_word == "s" and _word_after(text, nxt.end()) == "governor":
+                _add_type("governor", ev)  # "Okinawa's governor", "Kharkiv's governor"
             elif next_word == "department" and _word_after(text, nxt.end()) not in ("store", "stores"):
                 # "the Centre department" of Haiti, "Cauca department"; written so, never an office
                 # ("the Richmond Police Department") nor a shop ("Ripley department store")

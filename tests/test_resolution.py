@@ -711,6 +711,7 @@ NEWS_SENSES = [
     # a governor governs a region
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
+    ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
     # "states" after the wider region, not after Burkina Faso's Sahel region
     ("Mali, Niger and Burkina Faso formed the Alliance of Sahel States.", "Sahel", "region", None),
     # a state that was, and countries by the names they had
