@@ -132,7 +132,7 @@ NAME_ENDINGS = frozenset("""day square park""".split())
 VESSEL_WORDS = frozenset("""ship warship cruiser frigate destroyer corvette submarine tanker vessel freighter
 carrier icebreaker""".split())
 SHIP_PREFIXES = frozenset("""USS HMS RFS INS HMCS HMAS HNLMS FGS MV MT SS BRP HMNZS ROKS JS TCG ORP PNS KRI KD RSS HDMS
-HSwMS ITS ESPS NRP ARA FS RV MS MY""".split())
+HSwMS ITS ESPS NRP ARA FS RV MS MY MSC""".split())
 # Verbs whose object "the X" is a ship, not a place: "sank the Moskva", "aboard the Kerch".
 VESSEL_VERBS = frozenset("""sank sunk sink sinking scuttled torpedoed aboard boarded""".split())
 # Weapons named after places and peoples: "Chinook helicopters", "Bayraktar drones",

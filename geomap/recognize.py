@@ -88,7 +88,7 @@ _AMPERSAND_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]*&[ \t]*\Z")
 # A branch of the Islamic State is named for its land: "Islamic State Sahel Province",
 # "Islamic State's West Africa Province" (ISWAP) are armed groups, not the regions.
 _BRANCH_BEFORE = re.compile(r"\bIslamic[ \t]+State(?:['’]s|[ \t]+in(?:[ \t]+the)?)?[ \t]+\Z")
-_BRANCH_AFTER = re.compile(r"[ \t]+Province\b")
+_BRANCH_AFTER = re.compile(r"[ \t]+(?:Province|branch)\b")
 # A title and one to three more capitalised words before a name: the name ends someone's
 # ("President Xi Jinping", "Foreign Minister Wang Yi", "Gen. Abdel Fattah al-Burhan").
 _TITLED_NAME_BEFORE = re.compile(
@@ -148,6 +148,9 @@ LIST_GAP = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)(?:the\s
 _PLACING_WORDS = lexicon.POSITION_WORDS | frozenset("""greater metro old new czarist imperial ancient
 northeastern northwestern southeastern southwestern""".split())
 _AND_GAP = re.compile(r"\s+(?:and|or)\s+(?:the\s+)?")
+# "South and North Kivu", "East and West Java": a word of place before a second and a name.
+_AND_POSITION_THEN_NAME = re.compile(r"[ \t]+(?:and|or|&)[ \t]+(?:%s)[ \t]+[A-Z]" % "|".join(
+    sorted(word.capitalize() for word in lexicon.POSITION_WORDS)))
 # A capitalised word right before or after a span, as in a longer name.
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
 _CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
@@ -478,6 +481,8 @@ class Recognizer:
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             if next_is_place and span.key in lexicon.POSITION_WORDS:
                 ev.add("part-of-name")  # "South L.A.", "North Texas": a part of the place after it
+            elif span.key in lexicon.POSITION_WORDS and _AND_POSITION_THEN_NAME.match(text, span.end):
+                ev.add("blocked:name-part")  # "South and North Kivu": the first half of "South Kivu"
             # A capitalised word after a name may be the rest of a longer name; an acronym
             # ("Erie GM", "Kyiv AP") is not, nor a date as US wire copy writes it ("in Bakhmut
             # Monday", "in Moscow October 7").

@@ -617,6 +617,10 @@ NOT_FOUND = [
     ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
     # ... but a given name opening a town's name is no person's ("Mount Vernon Chamber of Commerce")
     ("The Mount Vernon Chamber of Commerce held its annual banquet.", "Commerce", 0),
+    # the first half of "South Kivu", its name given once for two; a container ship; a branch
+    ("Fighting spread across South and North Kivu.", "South", 0),
+    ("The container ship MSC Tokyo was hit off Hodeidah.", "Tokyo", 0),
+    ("Islamic State's Khorasan branch claimed the attack in Kabul.", "Khorasan", 0),
     # places inside the names of an armed group, a pipeline company and a regional body
     ("Turkish drones struck Kurdistan Workers' Party positions in northern Iraq.", "Kurdistan", 0),
     ("Exports through the Caspian Pipeline Consortium terminal resumed.", "Caspian", 0),
