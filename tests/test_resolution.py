@@ -365,6 +365,7 @@ def test_curated_rivers(geoparser, text, surface, country):
     # Iraq's Kurdistan region, not Iran's Kurdistan province, which "region" would lift
     ("Drones hit oil fields in Iraq's Kurdistan region, near Erbil.", "Kurdistan", "Kurdistan Region", "IQ"),
     ("Protests spread in Iran's Kurdistan province, in Sanandaj.", "Kurdistan", "Kordestān", "IR"),
+    ("Drought hit Razavi Khorasan and South Khorasan.", "South Khorasan", "Khorāsān-e Jonūbī", "IR"),
     # air bases and camps war reporting names, which no package holds
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
