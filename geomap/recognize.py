@@ -128,6 +128,7 @@ _OFFICE_COMMA_BEFORE = re.compile(
 # What follows a surname only: "Jr.", "Sr." (not "II": "the Minsk II agreement").
 _GENERATIONS = frozenset({"Jr", "Sr"})
 _LOOKBACK = 40
+_LIST_REACH = 8  # how many names a list of places may run to
 _LOOKAHEAD = 40
 # A dateline's country may be long: "GOMA, Democratic Republic of the Congo —".
 _DATELINE_REACH = 80
@@ -532,9 +533,13 @@ class Recognizer:
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
             if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
-                    and low_next not in lexicon.STREET_PLURALS and _AND_GAP.fullmatch(text, spans[i - 1].end, span.start):
-                # "cut off gas to Tiraspol and Bender": the cue speaks for both; not "in San
-                # Francisco and Terry Collins in Oakland", nor "at Orange and White streets"
+                    and low_next not in lexicon.STREET_PLURALS and not (common and prev_word.lower() == "the") and (
+                        _AND_GAP.fullmatch(text, spans[i - 1].end, span.start)
+                        or (_COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start) and _closes_as_list(text, spans, i))):
+                # "cut off gas to Tiraspol and Bender", "displaced families from Caborca, Altar and
+                # Sásabe": the cue speaks for the whole list; not "in San Francisco and Terry
+                # Collins in Oakland", "in Kyiv, Zelensky said", "at Orange and White streets",
+                # nor a word after "the" ("across Iraq, Jordan and the Gulf": no Gulf Province)
                 ev.add("locative")
 
         _share_list_type(text, spans, listed, self.common_words)
@@ -673,6 +678,17 @@ def _share_list_type(text: str, spans: list[Span], listed: list[tuple[int, int]]
                     _CAPITALISED_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)
                     or _CAPITALISED_AFTER.match(text, span.end)):
                 span.evidence.update(("type", "type:region"))
+
+
+def _closes_as_list(text: str, spans: list[Span], i: int) -> bool:
+    """Whether names joined by commas from ``spans[i]`` on end in "and" or "or" and one more
+    name: "Caborca, Altar and Sásabe", where "Kyiv, Zelensky said" is no list."""
+    for k in range(i, min(len(spans) - 1, i + _LIST_REACH)):
+        if _AND_GAP.fullmatch(text, spans[k].end, spans[k + 1].start):
+            return True
+        if not _COMMA_GAP.fullmatch(text, spans[k].end, spans[k + 1].start):
+            return False
+    return False
 
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:

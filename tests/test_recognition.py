@@ -291,6 +291,8 @@ FOUND = [
     # a word of a Persian or Urdu name joined by the ezafe, or of an Arabic name after its
     # first word and article, is no place of its own
     ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Pahalgam", 0, "IN", None),
+    # a locative cue speaks for its whole list, commas and all ("altar" is a word)
+    ("Fighting had displaced families from Caborca, Altar and Sásabe.", "Altar", 0, "MX", None),
     # where someone is from, after their name and "of" (Dunn is a surname too)
     ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
     # a state's highway patrol is its police, no road's name
@@ -617,6 +619,8 @@ NOT_FOUND = [
     ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
     # ... but a given name opening a town's name is no person's ("Mount Vernon Chamber of Commerce")
     ("The Mount Vernon Chamber of Commerce held its annual banquet.", "Commerce", 0),
+    # ... but not for a word after "the" (Gulf Province, Papua New Guinea)
+    ("Flights were suspended across Iraq, Jordan and the Gulf; Qatar closed its airspace.", "Gulf", 0),
     # the first half of "South Kivu", its name given once for two; a container ship; a branch
     ("Fighting spread across South and North Kivu.", "South", 0),
     ("The container ship MSC Tokyo was hit off Hodeidah.", "Tokyo", 0),
