@@ -66,10 +66,10 @@ _WATER_BEFORE = re.compile(r"\b(?:(?:banks?|shores?|mouth|estuary|delta)[ \t]+of
 # lacks: "Hamilton Township", "St. Clair Twp.", "the Salinas Valley", "Chesapeake Bay",
 # "Kharg Island". The whole is the name; the namesake's senses place it.
 _NAMED_AFTER_AFTER = re.compile(r"[ \t]+(?:(?P<township>Township\b|Twp\.)|(?:Valley|Bay|Island|Islands|Peninsula)\b)")
-# A city's offices after its name: the "City" of "Dublin City Council" is the council's.
 # A capitalised word right before a name, not a possessive: a word of the same name ("Sand
 # Creek Township"), where "Warren County's Hamilton Township" is not.
 _NAME_WORD_BEFORE = re.compile(r"[A-Z][\w.-]*[ \t]\Z")
+# A city's offices after its name: the "City" of "Dublin City Council" is the council's.
 _CITY_OFFICE_AFTER = re.compile(
     r"[ \t]+(?:Council|Councilman|Councilwoman|Councilmember|Councillor|Hall|Manager|Mayor|Schools?|Public|"
     r"Marshal|Attorney|Clerk|Commission|Commissioner|Police|Board|Government|Administration|Area)\b")
@@ -475,9 +475,9 @@ class Recognizer:
             if (_after_hyphenated_name(text, span.start) and not joined_to_place) or (
                     _before_hyphenated_name(text, span.end) and not joined_to_next and not _landmark(span)):
                 ev.add("blocked:hyphenated")
-            elif text.startswith("-", span.end) and _EZAFE_AFTER.match(text, span.end) or \
-                    text.endswith("-", 0, span.start) and _EZAFE_BEFORE.search(text, max(0, span.start - _LOOKBACK),
-                                                                                span.start):
+            elif (text.startswith("-", span.end) and _EZAFE_AFTER.match(text, span.end)) or (
+                    text.endswith("-", 0, span.start)
+                    and _EZAFE_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)):
                 ev.add("blocked:hyphenated")  # a word of a Persian or Urdu name: "Lashkar-e-Taiba", "Dasht-e Rewat"
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             if next_is_place and span.key in lexicon.POSITION_WORDS:
@@ -494,7 +494,7 @@ class Recognizer:
                     and "weak-capital" not in ev and low_next not in lexicon.TYPE_WORDS)):
                 ev.add("part-of-name")  # "Independence Square", "Victory Day", "Sheikh Jarrah"
             if _PATRONYMIC.search(span.surface) and all(kind == "alt" for _, kind in span.entries):
-                # "Mohammed bin Zayed", someone's name before it is a town's other name
+                # "Mohammed bin Zayed" is someone, though also a town's other name
                 ev.add("blocked:person")
             if next_word in _GENERATIONS and text.startswith((" ", ", "), span.end):
                 ev.add("blocked:person")  # "Tony Servance Jr.", "Hank Williams Sr."
@@ -535,7 +535,8 @@ class Recognizer:
             if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
                     and low_next not in lexicon.STREET_PLURALS and not (common and prev_word.lower() == "the") and (
                         _AND_GAP.fullmatch(text, spans[i - 1].end, span.start)
-                        or (_COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start) and _closes_as_list(text, spans, i))):
+                        or (_COMMA_GAP.fullmatch(text, spans[i - 1].end, span.start)
+                            and _closes_as_list(text, spans, i))):
                 # "cut off gas to Tiraspol and Bender", "displaced families from Caborca, Altar and
                 # Sásabe": the cue speaks for the whole list; not "in San Francisco and Terry
                 # Collins in Oakland", "in Kyiv, Zelensky said", "at Orange and White streets",

@@ -614,12 +614,13 @@ NOT_FOUND = [
     # who lives in a town, before "town" or "village": Arab, Alabama; Christian County, Kentucky
     ("A missile hit Haifa, the US said. Four people were killed in Tamra, an Arab town in the Galilee.", "Arab", 0),
     ("Gunmen attacked a Christian village near Jos, the US embassy said.", "Christian", 0),
+    # a word of a Persian, Urdu or Arabic name the gazetteer lacks
     ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Taiba", 0),  # not Taiba, China
     ("Fighters moved through Dasht-e Rewat in Panjshir.", "Dasht", 0),  # not Dasht, Iran
     ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
-    # ... but a given name opening a town's name is no person's ("Mount Vernon Chamber of Commerce")
+    # a given name opening a town's name is no person's before "of" ("Mount Vernon Chamber of Commerce")
     ("The Mount Vernon Chamber of Commerce held its annual banquet.", "Commerce", 0),
-    # ... but not for a word after "the" (Gulf Province, Papua New Guinea)
+    # a list's locative cue does not reach a word after "the" (Gulf Province, Papua New Guinea)
     ("Flights were suspended across Iraq, Jordan and the Gulf; Qatar closed its airspace.", "Gulf", 0),
     # the first half of "South Kivu", its name given once for two; a container ship; a branch
     ("Fighting spread across South and North Kivu.", "South", 0),
