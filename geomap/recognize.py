@@ -532,6 +532,8 @@ class Recognizer:
                 ev.add("before-surname")  # "Virginia Chapin", "Virginia L. Lane": maybe someone
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
+            if text.startswith(("'", "’"), span.end):
+                ev.add("possessive")  # "in Paris' residence" is no locative of a Paris someone is called
             if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
                     and low_next not in lexicon.STREET_PLURALS and not (common and prev_word.lower() == "the") and (
                         _AND_GAP.fullmatch(text, spans[i - 1].end, span.start)
@@ -552,8 +554,9 @@ class Recognizer:
             verdict = self._verdict(span, persons)
             if verdict:
                 kept.append(span)
-                if not span.evidence.isdisjoint(_ACCEPTING) or ("resident" in span.evidence
-                                                                and span.key not in self.common_words):
+                if (not span.evidence.isdisjoint(_ACCEPTING) or ("resident" in span.evidence
+                                                                 and span.key not in self.common_words)) \
+                        and not _only_past_a_person(span, persons):
                     accepted_keys.add(span.key)  # one sense per text
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
         kept_ids = {id(s) for s in kept}
@@ -581,8 +584,9 @@ class Recognizer:
         ev = span.evidence
         # One sense per text: a surname stays a surname ("Merkel said"), but a country's
         # name alone stays the country ("Jordan would host", beside "Michael Jordan").
-        if _blocked(span) or (span.key in persons and "appositive" not in ev and "type" not in ev
-                              and not _names_country(span)):
+        if _blocked(span) or (_only_past_a_person(span, persons)
+                              and not ("locative" in ev and _prominent(span) and "possessive" not in ev)):
+            # (but "in Gaza" is the place a reader knows, though "Ahmed Gaza" was someone there)
             return False
         strong = "type" in ev or "appositive" in ev or "dateline" in ev or "container" in ev
         if span.key in lexicon.TIME_WORDS:
@@ -638,6 +642,15 @@ class Recognizer:
                 p.feature_code == "PPLC" and p.population >= KNOWN_STATE_POPULATION and kind == "name")
                 for p, kind in places)
         return prominent
+
+
+def _only_past_a_person(span: Span, persons: set[str]) -> bool:
+    """Whether the text names someone so and nothing makes this span the place regardless:
+    an appositive, a type word, a country's name. A locative cue may still take a place a
+    reader knows ("in Gaza"), for that mention only: one sense per text would make every
+    "Fairfield" a defendant's town."""
+    ev = span.evidence
+    return span.key in persons and "appositive" not in ev and "type" not in ev and not _names_country(span)
 
 
 def _kind_after_own_name(words: list[str], places: list[tuple[Place, str]], typed: bool) -> bool:

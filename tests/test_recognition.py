@@ -291,6 +291,8 @@ FOUND = [
     # a word of a Persian or Urdu name joined by the ezafe, or of an Arabic name after its
     # first word and article, is no place of its own
     ("India blamed Lashkar-e-Taiba for the attack in Pahalgam.", "Pahalgam", 0, "IN", None),
+    # a place a reader knows after a locative cue, though someone in the text has its name
+    ("Spokesman Ahmed Gaza said talks would resume. Strikes continued in Gaza.", "Gaza", 1, "PS", None),
     # a locative cue speaks for its whole list, commas and all ("altar" is a word)
     ("Fighting had displaced families from Caborca, Altar and Sásabe.", "Altar", 0, "MX", None),
     # where someone is from, after their name and "of" (Dunn is a surname too)
@@ -620,6 +622,8 @@ NOT_FOUND = [
     ("Troops moved through Izraa and Busra al-Harir in Daraa.", "Harir", 0),  # not Harir, Iraq
     # a given name opening a town's name is no person's before "of" ("Mount Vernon Chamber of Commerce")
     ("The Mount Vernon Chamber of Commerce held its annual banquet.", "Commerce", 0),
+    # ... but not before a possessive: "in Paris' residence" is someone's
+    ("Police said Tom Paris, 34, was found dead. Officers were sent to Paris' residence in Ohio.", "Paris", 1),
     # a list's locative cue does not reach a word after "the" (Gulf Province, Papua New Guinea)
     ("Flights were suspended across Iraq, Jordan and the Gulf; Qatar closed its airspace.", "Gulf", 0),
     # the first half of "South Kivu", its name given once for two; a container ship; a branch
