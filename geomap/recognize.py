@@ -533,7 +533,7 @@ class Recognizer:
             if "blocked:person" in ev or ("blocked:name-part" in ev and not _prominent(span)):
                 persons.add(span.key)  # one sense per text: a surname stays a surname
             if text.startswith(("'", "’"), span.end):
-                ev.add("possessive")  # "in Paris' residence" is no locative of a Paris someone is called
+                ev.add("possessive")  # "in Paris' residence": the cue is the residence's, not Paris's
             if i > 0 and "locative" in spans[i - 1].evidence and not next_is_name \
                     and low_next not in lexicon.STREET_PLURALS and not (common and prev_word.lower() == "the") and (
                         _AND_GAP.fullmatch(text, spans[i - 1].end, span.start)
@@ -556,7 +556,7 @@ class Recognizer:
                 kept.append(span)
                 if (not span.evidence.isdisjoint(_ACCEPTING) or ("resident" in span.evidence
                                                                  and span.key not in self.common_words)) \
-                        and not _only_past_a_person(span, persons):
+                        and not _vetoed_as_someones(span, persons):
                     accepted_keys.add(span.key)  # one sense per text
         # A name accepted with evidence anywhere counts everywhere it is capitalised.
         kept_ids = {id(s) for s in kept}
@@ -584,7 +584,7 @@ class Recognizer:
         ev = span.evidence
         # One sense per text: a surname stays a surname ("Merkel said"), but a country's
         # name alone stays the country ("Jordan would host", beside "Michael Jordan").
-        if _blocked(span) or (_only_past_a_person(span, persons)
+        if _blocked(span) or (_vetoed_as_someones(span, persons)
                               and not ("locative" in ev and _prominent(span) and "possessive" not in ev)):
             # (but "in Gaza" is the place a reader knows, though "Ahmed Gaza" was someone there)
             return False
@@ -644,11 +644,11 @@ class Recognizer:
         return prominent
 
 
-def _only_past_a_person(span: Span, persons: set[str]) -> bool:
-    """Whether the text names someone so and nothing makes this span the place regardless:
-    an appositive, a type word, a country's name. A locative cue may still take a place a
-    reader knows ("in Gaza"), for that mention only: one sense per text would make every
-    "Fairfield" a defendant's town."""
+def _vetoed_as_someones(span: Span, persons: set[str]) -> bool:
+    """Whether the text calls someone by this name ("Angela Merkel") and nothing makes this
+    span the place regardless: an appositive, a type word, a country's name. A locative cue
+    may still take a place a reader knows ("in Gaza"), for that mention only: were it to speak
+    for the text's other mentions, a defendant's "Fairfield" would be a town throughout."""
     ev = span.evidence
     return span.key in persons and "appositive" not in ev and "type" not in ev and not _names_country(span)
 
