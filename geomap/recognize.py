@@ -261,9 +261,9 @@ class Recognizer:
                 # other name). Not "Kansas City Council": that city is so named.
                 continue
             span = Span(start, end, surface, key, entries)
-            named_after = _NAMED_AFTER_AFTER.match(text, end) if code is None and not _NAME_WORD_BEFORE.search(
-                text, max(0, start - _LOOKBACK), start) else None
-            if named_after and (named_after.group("township") or key not in self.common_words):
+            named_after = _NAMED_AFTER_AFTER.match(text, end) if code is None else None
+            if named_after and (named_after.group("township") or key not in self.common_words) \
+                    and not _NAME_WORD_BEFORE.search(text, max(0, start - _LOOKBACK), start):
                 # (a word's: "the North Island" is New Zealand's, not of a place called North)
                 span.end = named_after.end()
                 span.surface = text[start:span.end]
