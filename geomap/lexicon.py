@@ -85,6 +85,10 @@ municipalities parishes prefectures departments""".split())
 # "the state of Washington".
 OF_TYPE_WORDS = frozenset("""city town village county state province region district parish municipality
 borough township republic commonwealth oblast governorate prefecture shire governor""".split())
+# Words before "of" that say where something lies from a place: "southwest of Brandon",
+# "the outskirts of Kherson".
+WHERE_OF_WORDS = frozenset("""north south east west northeast northwest southeast southwest outskirts suburbs
+environs vicinity""".split())
 # Words after a name that make it where someone lives or serves: "a Richmond man", "Lancaster police".
 RESIDENT_NOUNS = frozenset("""man woman men women boy girl boys girls teen teenager teens resident residents
 native natives police""".split())

@@ -707,10 +707,13 @@ def _closes_as_list(text: str, spans: list[Span], i: int) -> bool:
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
     """Evidence from what stands before the "of" before a name: a kind of place ("the City
-    of Richmond", "the state of Washington") or someone's age ("Jane Doe, 34, of Richmond")."""
+    of Richmond", "the state of Washington"), a bearing from it ("southwest of Brandon") or
+    someone's age ("Jane Doe, 34, of Richmond")."""
     kind = _word_before(text, of_start)
     if kind in lexicon.OF_TYPE_WORDS:
         _add_type(kind, ev)
+    elif kind in lexicon.WHERE_OF_WORDS:
+        ev.add("locative")
     elif _AGE_OF_REVERSED.match(text[max(0, of_start - 12):of_start + 2][::-1]):
         ev.add("locative")
 

@@ -297,6 +297,9 @@ FOUND = [
     ("Fighting had displaced families from Caborca, Altar and Sásabe.", "Altar", 0, "MX", None),
     # where someone is from, after their name and "of" (Dunn is a surname too)
     ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
+    # a bearing from a place is said of a place (Lyman and Brandon are given names too)
+    ("The convoy stopped ten miles north of Lyman after the bridge fell.", "Lyman", 0, "UA", "city"),
+    ("Ridge Farm is about 45 miles southeast of Champaign near the state line.", "Champaign", 0, "US", "city"),
     # a state's highway patrol is its police, no road's name
     ("Eight Florida Highway Patrol troopers were monitoring the fires.", "Florida", 0, "US", "admin1"),
     # a township is a place of its own, its name and all
