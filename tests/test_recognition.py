@@ -639,6 +639,10 @@ NOT_FOUND = [
     ("Pacific Islands Forum ministers met in Suva.", "Islands", 0),
     # an island named by where it lies is no place called North
     ("They toured the northernmost point of the country's North Island.", "North", 0),
+    # a town's name opening a street's, a word or two before its kind
+    ("Police said Juantissa Hill, 24, was found inside her Van Dorn Street apartment.", "Van", 0),
+    ("Police said Evan P. King, 24, of Campbell Branch Road, was weaving.", "Campbell", 0),
+    ("She was at a park next to the Antelope Valley Freeway about 5 p.m.", "Antelope", 0),
     # "The City Council" names no city called "The"
     ("MANSFIELD — The City Council on Monday authorized the refinancing.", "The", 0),
 ]
