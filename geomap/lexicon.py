@@ -118,10 +118,11 @@ after before since until during near between""".split())
 # Plurals that make a list of names one of streets: "at Orange and White streets".
 STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
-# alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town, Allah an old name
+# alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town (Russia's parliament
+# is "the Duma"; the town is "Duma" alone), Allah an old name
 # of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
 # ever a mention of the place.
-ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
                  "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe",
                  "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party", "Kurdistan Workers Party",
                  "Caspian Pipeline Consortium", "Pacific Islands Forum")

@@ -155,12 +155,12 @@ _AND_POSITION_THEN_NAME = re.compile(r"[ \t]+(?:and|or|&)[ \t]+(?:%s)[ \t]+[A-Z]
 # A capitalised word right before or after a span, as in a longer name.
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
 _CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
-# A name and one or two capitalised words before a street's kind: "her Van Dorn Street
-# apartment", "Moss Side Avenue", "the Antelope Valley Freeway" (not "St." or "Dr.": "Malta
-# St. Julian's", "the Kyiv Mayor Dr. Klitschko").
-_STREET_AFTER_NAME = re.compile(
-    r"(?:[ \t]+[A-Z][\w'’-]*){1,2}[ \t]+(?:Street|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive"
-    r"|Parkway|Pkwy\.|Freeway|Expressway)(?![\w-])")
+# A name and one or two capitalised words before a street's or an event's kind: "her Van
+# Dorn Street apartment", "the Antelope Valley Freeway", "the Lincoln Day Dinner", "the Judah
+# P. Benjamin Award" (not "St." or "Dr.": "Malta St. Julian's", "the Kyiv Mayor Dr. Klitschko").
+_LONGER_NAME_AFTER = re.compile(
+    r"(?:[ \t]+(?:[A-Z][\w'’-]*|[A-Z]\.)){1,2}[ \t]+(?:Street|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive"
+    r"|Parkway|Pkwy\.|Freeway|Expressway|Dinner|Banquet|Gala|Awards?|Prize|Scholarship|Trophy)(?![\w-])")
 # What stands between a place's name and another name of it: "X, formerly Y", "X (formerly
 # known as Y)", "X, the city once called Y", "X, which was called Y until 2024", "X (now Y)",
 # "X, also spelled Y", "X, renamed Y". Not a bare "X, called Y": that names something in X
@@ -418,8 +418,8 @@ class Recognizer:
             if next_word and next_word[0].isupper() and low_next in lexicon.BLOCKING_NEXT and not (
                     low_next == "highway" and _word_after(text, nxt.end()) == "patrol"):
                 ev.add("blocked:organisation")  # but "the Florida Highway Patrol" is the state's police
-            elif not style and _STREET_AFTER_NAME.match(text, span.end):
-                ev.add("blocked:street")
+            elif not style and _LONGER_NAME_AFTER.match(text, span.end):
+                ev.add("blocked:longer-name")
             elif low_next in lexicon.UNIT_WORDS and next_word.islower():
                 ev.add("blocked:organisation")  # "the Azov battalion"
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \

@@ -643,6 +643,11 @@ NOT_FOUND = [
     ("Police said Juantissa Hill, 24, was found inside her Van Dorn Street apartment.", "Van", 0),
     ("Police said Evan P. King, 24, of Campbell Branch Road, was weaving.", "Campbell", 0),
     ("She was at a park next to the Antelope Valley Freeway about 5 p.m.", "Antelope", 0),
+    # ... or an event's or an award's named after someone
+    ("Politicians made speeches at the Lincoln Day Dinner in Lexington.", "Lincoln", 0),
+    ("She received the Judah P. Benjamin Award on Sunday.", "Judah", 0),  # not Jeddah
+    # Russia's parliament, not the Syrian town
+    ("Russia said so. The bill was sent to the Duma in December by Medvedev.", "Duma", 0),
     # "The City Council" names no city called "The"
     ("MANSFIELD — The City Council on Monday authorized the refinancing.", "The", 0),
 ]
