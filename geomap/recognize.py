@@ -927,7 +927,7 @@ def _capitalised_words(surface: str) -> bool:
 
 def _line_style(text: str, offset: int, last: list) -> str | None:
     """"upper" or "title" when the line holding ``offset`` is a headline (most words
-    capitalised, no closing full stop), else None.
+    capitalised, no closing full stop) or in capitals throughout, else None.
 
     ``last`` remembers the line asked about before ([start, end, style]). Offsets come in
     text order, so the search for a line's start never goes back past the previous line:
@@ -942,7 +942,12 @@ def _line_style(text: str, offset: int, last: list) -> str | None:
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].strip()
     style = None
-    if len(line) <= 200 and not line.endswith((".", "!", "?", ":", ";", ",")):
+    if not any(ch.islower() for ch in line):
+        # a line in capitals, full stop or not, is a heading or a script's ("WE BEGIN IN
+        # GEORGIA.", "BASILAN"), not a run of acronyms ("UNHCR")
+        if sum(len(w) for w in _WORD.findall(line) if len(w) > 3) >= 6:
+            style = "upper"
+    elif len(line) <= 200 and not line.endswith((".", "!", "?", ":", ";", ",")):
         words = [w for w in _WORD.findall(line) if len(w) > 3]
         if len(words) >= 3 and sum(w.isupper() for w in words) >= 0.6 * len(words):
             style = "upper"

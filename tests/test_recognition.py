@@ -839,3 +839,17 @@ def test_white_house_is_not_casablanca(geoparser):
 def test_headline_in_before_a_place(geoparser, text, surface):
     _, by_span = _spans(geoparser, text)
     assert _at(text, surface) in by_span
+
+
+def test_a_script_in_capitals_names_its_places(geoparser):
+    # Radio scripts and wire slugs are written in capitals, full stops and all: their words
+    # are no acronyms, and "IN GYUMRI" is no one called In Gyumri.
+    text = ("NINO: GOOD EVENING. HERE ARE THE HEADLINES.\n\n"
+            "ARMENIA AND AZERBAIJAN TRADE CHARGES OVER SHOOTING IN SYUNIK.\n\n"
+            "AND IN GYUMRI, A NEW RAIL LINK TO KARS WINS TURKISH BACKING.\n\n"
+            "BASILAN\n\n"
+            "NINO: Gyumri is Armenia's second city. Talks with Turkey resumed in Kars.")
+    _, by_span = _spans(geoparser, text)
+    for surface, occurrence in [("ARMENIA", 0), ("AZERBAIJAN", 0), ("GYUMRI", 0), ("KARS", 0), ("BASILAN", 0),
+                                ("Gyumri", 0)]:
+        assert _at(text, surface, occurrence) in by_span, surface
