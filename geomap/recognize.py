@@ -305,7 +305,9 @@ class Recognizer:
                 ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
             # A word that ends the sentence before says nothing of this one ("Troops left. The Post").
             cue = "" if prev_word[:1].islower() and text[prev[2]:prev[2] + 1] == "." else prev_word
-            if cue.lower() in lexicon.LOCATIVE_CUES and cue[0].islower():
+            if cue.lower() in lexicon.LOCATIVE_CUES and (cue[0].islower() or (
+                    # a sentence's first word: "In Batumi, demonstrators blocked the road"
+                    not style and _sentence_starts_before(text, prev[1]))):
                 ev.add("locative")
             elif cue == "of":
                 plural = _word_before(text, prev[1])

@@ -297,6 +297,9 @@ FOUND = [
     ("Fighting had displaced families from Caborca, Altar and Sásabe.", "Altar", 0, "MX", None),
     # where someone is from, after their name and "of" (Dunn is a surname too)
     ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
+    # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
+    ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
+    ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
     # a bearing from a place is said of a place (Lyman and Brandon are given names too)
     ("The convoy stopped ten miles north of Lyman after the bridge fell.", "Lyman", 0, "UA", "city"),
     ("Ridge Farm is about 45 miles southeast of Champaign near the state line.", "Champaign", 0, "US", "city"),
