@@ -174,6 +174,6 @@ WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday
 TIME_WORDS = WEEKDAYS | frozenset("""january february march april may june july august september october november
 december christmas easter jan feb mar apr jun jul aug sep sept oct nov dec ramadan eid""".split())
 # Lower-case particles inside multi-word names ("Gulf of Aden", "Rostov-on-Don", "Dar es Salaam").
-NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el al am an der den
+NAME_PARTICLES = frozenset("""of the on upon de del della di da do dos das du des la le les el los las al am an der den
 van von y e en es sur sous and bin ibn
 ez az ad ar as ash at ath ud ul ur""".split())  # the Arabic article as spoken before some letters: "Deir ez-Zor"

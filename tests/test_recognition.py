@@ -297,6 +297,8 @@ FOUND = [
     ("Fighting had displaced families from Caborca, Altar and Sásabe.", "Altar", 0, "MX", None),
     # where someone is from, after their name and "of" (Dunn is a surname too)
     ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
+    # Spanish names with "de los" are matched whole
+    ("Protests spread to Santiago de los Caballeros on Friday.", "Santiago de los Caballeros", 0, "DO", "city"),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
