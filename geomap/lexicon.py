@@ -84,11 +84,11 @@ municipalities parishes prefectures departments""".split())
 # Words before "of" that make what follows a place of that kind: "the City of Richmond",
 # "the state of Washington".
 OF_TYPE_WORDS = frozenset("""city town village county state province region district parish municipality
-borough township republic commonwealth oblast governorate prefecture shire governor""".split())
-# Words before "of" that say where something lies from a place: "southwest of Brandon",
-# "the outskirts of Kherson".
+borough township republic commonwealth oblast governorate prefecture shire governor mayor""".split())
+# Words before "of" that say where something lies from a place, or who lives there:
+# "southwest of Brandon", "the outskirts of Kherson", "parts of North Kivu", "residents of Marawi".
 WHERE_OF_WORDS = frozenset("""north south east west northeast northwest southeast southwest outskirts suburbs
-environs vicinity""".split())
+environs vicinity parts areas centre center heart residents inhabitants""".split())
 # Words after a name that make it where someone lives or serves: "a Richmond man", "Lancaster police".
 RESIDENT_NOUNS = frozenset("""man woman men women boy girl boys girls teen teenager teens resident residents
 native natives police""".split())

@@ -720,7 +720,9 @@ def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
     of Richmond", "the state of Washington"), a bearing from it ("southwest of Brandon") or
     someone's age ("Jane Doe, 34, of Richmond")."""
     kind = _word_before(text, of_start)
-    if kind in lexicon.OF_TYPE_WORDS:
+    if kind == "mayor":
+        ev.update(("type", "type:settlement"))  # "the mayor of Derry"
+    elif kind in lexicon.OF_TYPE_WORDS:
         _add_type(kind, ev)
     elif kind in lexicon.WHERE_OF_WORDS:
         ev.add("locative")

@@ -299,6 +299,12 @@ FOUND = [
     ("Angela Reyes of Dunn said her husband's unit had left for Poland.", "Dunn", 0, "US", None),
     # Spanish names with "de los" are matched whole
     ("Protests spread to Santiago de los Caballeros on Friday.", "Santiago de los Caballeros", 0, "DO", "city"),
+    # a place's mayor, parts and residents (Derry is someone's surname here too; North Kivu
+    # is all common words; Shire is a word)
+    ("Mr John Derry, a councillor, said so. The mayor of Derry spoke outside the Guildhall.", "Derry", 1,
+     "GB", "city"),
+    ("Clashes were reported in parts of North Kivu on Sunday.", "North Kivu", 0, "CD", "admin1"),
+    ("Fuel ran short, said residents of Mekelle, Shire and Axum.", "Shire", 0, "ET", "city"),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
