@@ -321,6 +321,8 @@ class Recognizer:
                             and person.group(2).lower() not in self.common_words:
                         # "Angela Reyes of Dunn": where someone is from; not "Vernon Chamber of Commerce"
                         ev.add("locative")
+            elif cue == "Co":
+                ev.add("type")  # "Co Antrim", "Co. Down": an Irish county (the town, where the gazetteer lacks it)
             elif cue in lexicon.VESSEL_WORDS or cue in lexicon.SHIP_PREFIXES or (
                     cue == "the" and _word_before(text, prev[1]) in lexicon.VESSEL_VERBS):
                 ev.add("blocked:vessel")  # "the cruiser Moskva", "HMS Diamond", "sank the Moskva"
@@ -435,16 +437,17 @@ class Recognizer:
                 ev.add("blocked:vehicle")  # "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango"
             # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
             # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
+            county = cue == "Co"
             ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
-                and prev_word.lower() not in lexicon.PERSON_TITLES
-            if prev_word and prev_word[0].isupper() and not style and \
+                and prev_word.lower() not in lexicon.PERSON_TITLES and not county
+            if prev_word and prev_word[0].isupper() and not style and not county and \
                     _TITLED_NAME_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:person")
             elif "," in text[max(0, span.start - 3):span.start] and not _prominent(span) \
                     and _OFFICE_COMMA_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start) \
                     and not text.startswith(("'s", "’s"), span.end):
                 ev.add("blocked:person")  # "the foreign ministry spokesman, Lin Jian, said"
-            if prev_word and prev_word[0].isupper() and not ends_sentence:
+            if prev_word and prev_word[0].isupper() and not ends_sentence and not county:
                 low = prev_word.lower()
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence;

@@ -305,6 +305,10 @@ FOUND = [
      "GB", "city"),
     ("Clashes were reported in parts of North Kivu on Sunday.", "North Kivu", 0, "CD", "admin1"),
     ("Fuel ran short, said residents of Mekelle, Shire and Axum.", "Shire", 0, "ET", "city"),
+    # "Co" before an Irish county is no given name; the county's town stands in for it
+    ("Police said so. Petrol bombs were thrown in Co Antrim overnight. Later in Antrim, calm returned.",
+     "Antrim", 1, "GB", "city"),
+    ("Police said so. A man was arrested in Co. Armagh on Friday.", "Armagh", 0, "GB", "city"),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
