@@ -738,6 +738,8 @@ def _add_type(word: str, ev: set[str]) -> None:
     ev.add("type")
     if word in lexicon.REGION_WORDS:
         ev.add("type:region")
+        if word == "state":
+            ev.add("type:state")  # only a first-level region is a state: "Durango state"
     elif word in lexicon.SETTLEMENT_WORDS:
         ev.add("type:settlement")
     elif word in lexicon.FEATURE_WORDS:

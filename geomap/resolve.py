@@ -238,7 +238,8 @@ class Resolver:
         # A dateline names a town ("NEW YORK —", "GENEVA —"), as "the town of" does.
         typed = (any("type:region" in s.evidence for s in group),
                  any("type:settlement" in s.evidence or "dateline" in s.evidence for s in group),
-                 any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group))
+                 any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group),
+                 any("type:state" in s.evidence for s in group))
         cache_key = (span.key, span.entries[0][1] == "code", typed, frozenset(renamed) if renamed else None)
         found = self._senses_cache.get(cache_key)
         if found is None:
@@ -249,9 +250,9 @@ class Resolver:
             self._senses_cache[cache_key] = found
         return found
 
-    def _priors(self, span: Span, typed: tuple[bool, bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
+    def _priors(self, span: Span, typed: tuple[bool, bool, bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
         entries = span.places
-        region_typed, town_typed, feature_typed, definite = typed
+        region_typed, town_typed, feature_typed, definite, state_typed = typed
         preferred = self.gazetteer.preferred(span.key)
         # Towns this is the main name of ("Kherson"), not an old or short name ("Oklahoma"
         # for Oklahoma City), make a region of the same name a namesake; so does a town whose
@@ -269,7 +270,10 @@ class Resolver:
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
         scores: dict[Place, float] = {}
+        states_named = state_typed and any(p.kind == "admin1" and name_type == "name" for p, name_type in entries)
         for place, name_type in entries:
+            if states_named and place.kind == "city":
+                continue  # "Durango state" is the state, however much the text says of Colorado
             if capital_named and place.kind == "city" and name_type == "alt":
                 # A national capital keeps its name, however much the text says of a town some
                 # call so: "Islamabad" beside "Anantnag district" is still Pakistan's, and "Suva"

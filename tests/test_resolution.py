@@ -215,6 +215,15 @@ def test_a_capital_named_in_a_report_full_of_another_countrys_places_stays_the_c
     assert m.place.country_code == "DE", _describe(m)
 
 
+def test_a_state_is_a_state_however_much_the_text_says_of_a_towns_country(geoparser):
+    # Durango, Colorado is a town the text's US states speak for; "Durango state" is Mexico's.
+    text = ("The newly affected herds are in Nevada and Arizona. California remains the hardest-hit state, and "
+            "Colorado, Michigan and Idaho have also reported infected herds. In Colorado, poultry workers fell ill "
+            "in Weld County, near Greeley and Fort Collins, and in Elbert County. Scientists are also watching a case in Durango state earlier this year.")
+    m = _one(geoparser, text, "Durango")
+    assert (m.place.country_code, m.place.kind) == ("MX", "admin1"), _describe(m)
+
+
 @pytest.mark.parametrize("text,kind,country", [
     ("The army moved its government to Port Sudan on the Red Sea; its jets struck Kadugli and El Obeid in "
      "Sudan's Kordofan.", "sea", None),
