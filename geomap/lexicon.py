@@ -114,7 +114,7 @@ dinner banquet gala award awards prize scholarship foundation festival trophy"""
 # magazine").
 FUNCTION_WORDS = frozenset("""and or but nor than to from on in at for with by of into onto off as is are was were
 be been has have had will would could should may might can this that these those which who where when while
-after before since until during near between""".split())
+after before since until during near between toward towards across along through via""".split())
 # Plurals that make a list of names one of streets: "at Orange and White streets".
 STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an

@@ -309,6 +309,8 @@ FOUND = [
     ("Police said so. Petrol bombs were thrown in Co Antrim overnight. Later in Antrim, calm returned.",
      "Antrim", 1, "GB", "city"),
     ("Police said so. A man was arrested in Co. Armagh on Friday.", "Armagh", 0, "GB", "city"),
+    # an ocean named alone, before a preposition of movement ("pacific" is a word)
+    ("Speedboats head into the Pacific toward Central America.", "Pacific", 0, None, "sea"),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
