@@ -107,7 +107,7 @@ BLOCKING_NEXT = frozenset("""post times journal herald tribune gazette chronicle
 guardian standard star news daily weekly magazine press review dispatch inquirer courier globe record
 street st road rd avenue ave boulevard blvd lane ln drive dr highway hwy parkway pkwy
 company corp corporation inc ltd llc airlines airways fc united motor motors
-regiment battalion brigade corps legion force front elementary
+regiment battalion brigade corps legion force front rifles cartel elementary
 dinner banquet gala award awards prize scholarship foundation festival trophy""".split())
 # Words that end a noun phrase rather than go on with it: after "the Atlantic", one of these
 # says the name stands alone (a sea), where a noun would make it an adjective ("the Atlantic
@@ -125,7 +125,8 @@ STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards high
 ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
                  "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe",
                  "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party", "Kurdistan Workers Party",
-                 "Caspian Pipeline Consortium", "Pacific Islands Forum")
+                 "Caspian Pipeline Consortium", "Pacific Islands Forum", "Tren de Aragua", "Reform UK",
+                 "Police Scotland")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())

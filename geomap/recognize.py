@@ -157,10 +157,11 @@ _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]\Z")
 _CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
 # A name and one or two capitalised words before a street's or an event's kind: "her Van
 # Dorn Street apartment", "the Antelope Valley Freeway", "the Lincoln Day Dinner", "the Judah
-# P. Benjamin Award" (not "St." or "Dr.": "Malta St. Julian's", "the Kyiv Mayor Dr. Klitschko").
+# P. Benjamin Award", "the Jalisco New Generation Cartel" (not "St." or "Dr.": "Malta St.
+# Julian's", "the Kyiv Mayor Dr. Klitschko").
 _LONGER_NAME_AFTER = re.compile(
     r"(?:[ \t]+(?:[A-Z][\w'’-]*|[A-Z]\.)){1,2}[ \t]+(?:Street|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive"
-    r"|Parkway|Pkwy\.|Freeway|Expressway|Dinner|Banquet|Gala|Awards?|Prize|Scholarship|Trophy)(?![\w-])")
+    r"|Parkway|Pkwy\.|Freeway|Expressway|Dinner|Banquet|Gala|Awards?|Prize|Scholarship|Trophy|Cartel)(?![\w-])")
 # What stands between a place's name and another name of it: "X, formerly Y", "X (formerly
 # known as Y)", "X, the city once called Y", "X, which was called Y until 2024", "X (now Y)",
 # "X, also spelled Y", "X, renamed Y". Not a bare "X, called Y": that names something in X
@@ -385,7 +386,7 @@ class Recognizer:
                 ev.add("part-of-name")
             if _SAINT.match(span.surface) and _POSSESSIVE_THEN_NAME.match(text, span.end):
                 ev.add("blocked:organisation")  # "St. Patrick's Day", not Saint Patrick, Missouri
-            if span.key in self.organisation_words and self._in_organisation(text, span):
+            if span.key.lower() in self.organisation_words and self._in_organisation(text, span):  # codes too
                 ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
             elif operations and not _landmark(span) and \
                     _OPERATION_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):

@@ -665,6 +665,13 @@ NOT_FOUND = [
     ("She received the Judah P. Benjamin Award on Sunday.", "Judah", 0),  # not Jeddah
     # Russia's parliament, not the Syrian town
     ("Russia said so. The bill was sent to the Duma in December by Medvedev.", "Duma", 0),
+    # cartels, a paramilitary force, a gang, a police force and a party named after places
+    ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Sinaloa", 0),
+    ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Jalisco", 0),
+    ("The Assam Rifles patrolled the border town of Moreh.", "Assam", 0),
+    ("Gangs such as the Venezuelan Tren de Aragua moved in.", "Aragua", 0),
+    ("Officers from Police Scotland were sent to Belfast.", "Scotland", 0),
+    ("Reform UK's leader spoke in Clacton. The UK said so.", "UK", 0),
     # "The City Council" names no city called "The"
     ("MANSFIELD — The City Council on Monday authorized the refinancing.", "The", 0),
 ]
