@@ -108,6 +108,13 @@ _FOREIGN_NAMESAKE_MEMBERS_BONUS = 1.0
 _KNOWN_TOWN_POPULATION = 100_000
 _ISOLATION_CONTEXT = 2  # other names with a country needed to call a town isolated
 _FAR_KM = 3000.0  # a small town this far from every other place a text names is a namesake
+# A town the text reaches only by one of its other names, in a country the text names nothing
+# of, is kept on a locative cue only if it is this big: "in Mykolaiv" (GeoNames' Mykolayiv,
+# 510,000) is still the city, where "near Mahas" in Somalia is no other name of Mahis, Jordan.
+# At 1,000,000, LGL and WikToR lose a few more wrong places, but so would such cities.
+_ALTERNATE_ISOLATION_POPULATION = 250_000
+# Evidence that names a place as such, where a locative cue only says something is somewhere.
+_NAMING_EVIDENCE = frozenset({"type", "appositive", "dateline", "container"})
 # Lying near another name's likely place. From 1.5: a country named three times lifted a
 # Russian village called Varna over the Bulgarian port beside "Constanța". Measured with
 # benchmarks/accuracy.py --half, 2.0 lowers acc@161 on no half and raises LGL's and WikToR's
@@ -374,7 +381,12 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
     Also names whose best sense is a small town that has evidence but lies more than _FAR_KM
     from every other place the text names (peoples' countries counting here): the gazetteer
     lacks the place meant and holds only a far namesake (Petite-Riviere, Mauritius, in a
-    report from Haiti). WikToR: every one of the 456 mentions this drops was wrong."""
+    report from Haiti). WikToR: every one of the 456 mentions this drops was wrong.
+
+    And towns the text reaches only by another of their names, with no more evidence than a
+    locative cue, as the first rule says, though they have that cue: the gazetteer lacks the
+    local place and holds a foreign town once or also so called ("Soroka hospital" is no
+    Soroca, Moldova; "Tirah" no Tirat Karmel, Israel)."""
     countries = {key: place.country_code for key, place in chosen.items() if place.country_code}
     # Each named place's point, once, and the names that name it (None for a people's country).
     points: dict[int, tuple[float, float, float]] = {}
@@ -384,11 +396,23 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
         named_by[other.id].add(name)
     isolated = set()
     for key, place in chosen.items():
-        if place.kind != "city" or place.population >= _KNOWN_TOWN_POPULATION:
+        if place.kind != "city":
+            continue
+        alternate = all(kind == "alt" for p, kind in groups[key][0].places if p.id == place.id)
+        if place.population >= (_ALTERNATE_ISOLATION_POPULATION if alternate else _KNOWN_TOWN_POPULATION):
             continue
         others = [country for other, country in countries.items() if other != key]
         if len(others) < _ISOLATION_CONTEXT:
             continue
+        if alternate and not any(span.evidence & _NAMING_EVIDENCE for span in groups[key]):
+            # Reached by another name only, with no more than a locative cue: a country the text
+            # names, or its people, must be the town's or a neighbour's ("a Moldovan captain"
+            # keeps "families in Soroka").
+            near = neighbours.get(place.country_code, frozenset())
+            peoples = {p.country_code for p in demonym_places}
+            if not any(c == place.country_code or c in near for c in (*others, *peoples)):
+                isolated.add(key)
+                continue
         if any(_speaks_for_itself(span, text) for span in groups[key]):
             # Evidence keeps a town, unless it lies a world away from every other place the
             # text names, peoples' countries included ("the Georgian MoD" keeps Gori): then the

@@ -215,6 +215,24 @@ def test_a_capital_named_in_a_report_full_of_another_countrys_places_stays_the_c
     assert m.place.country_code == "DE", _describe(m)
 
 
+def test_a_town_reached_by_another_name_only_in_a_country_the_text_never_names_is_dropped(geoparser):
+    # "Mahas" is an alternate name of Mahis, Jordan; the gazetteer lacks the Somali town.
+    text = ("MOGADISHU — Somali forces and clan militias retook several villages in Middle Shabelle, officials "
+            "said, after al-Shabab fighters overran bases near Mahas in Hiiraan region. African Union troops from "
+            "Uganda and Burundi hold Baidoa and Beledweyne.")
+    mentions = geoparser.geoparse(text)
+    assert "Mahas" not in [m.text for m in mentions]
+    assert "Baidoa" in [m.text for m in mentions]
+
+
+def test_a_city_a_reader_knows_by_its_new_spelling_is_kept_without_its_country(geoparser):
+    # GeoNames calls it Mykolayiv; "Mykolaiv" is an alternate name of a city of half a million.
+    text = ("The hijacked crew includes 21 Filipinos and a captain. Their families in Manila and Mykolaiv "
+            "appealed for calm, and Oman offered to mediate.")
+    m = _one(geoparser, text, "Mykolaiv")
+    assert m.place.country_code == "UA", _describe(m)
+
+
 def test_a_state_is_a_state_however_much_the_text_says_of_a_towns_country(geoparser):
     # Durango, Colorado is a town the text's US states speak for; "Durango state" is Mexico's.
     text = ("The newly affected herds are in Nevada and Arizona. California remains the hardest-hit state, and "
