@@ -350,7 +350,8 @@ class Recognizer:
                 # "the Richmond area"; but not "the Bay Area", "Many area cities", nor the last
                 # word of a longer name ("the Danube Delta area")
                 ev.add("type")
-            elif low_next in lexicon.PLURAL_REGION_WORDS or (low_next == "states" and _names_a_state(span)):
+            elif (low_next in lexicon.PLURAL_REGION_WORDS or (low_next == "states" and _names_a_state(span))) \
+                    and not (common and "weak-capital" in ev):  # but "Many districts have had no water"
                 ev.update(("type", "type:region"))
                 listed.append((i, -1))  # "the Donetsk and Luhansk regions"
             elif low_next in lexicon.RESIDENT_NOUNS and next_word.islower() and not (
