@@ -76,6 +76,10 @@ _CITY_OFFICE_AFTER = re.compile(
 # The ezafe of Persian and Urdu names joins their words: "Lashkar-e-Taiba", "Dasht-e Rewat".
 _EZAFE_AFTER = re.compile(r"-[ei][- ][A-Z]")
 _EZAFE_BEFORE = re.compile(r"[A-Z][\w'’]*-[ei][- ]?\Z")
+# A French particle between hyphens joins two words into one name: "Anse-à-Pitres" is neither
+# Anse nor Pîtres (France), "Saut-d'Eau" no Saut; the gazetteer holds the names it knows whole.
+_PARTICLE_COMPOUND_AFTER = re.compile(r"-(?:à|a|au|aux|de|des|du|en|sur|sous|la|le|les|lès)-[A-Z]|-[dl]['’][A-Z]")
+_PARTICLE_COMPOUND_BEFORE = re.compile(r"[A-Z][\w'’]*-(?:(?:à|a|au|aux|de|des|du|en|sur|sous|la|le|les|lès)-|[dl]['’])\Z")
 # A capitalised word and an Arabic article before a name: the first word of that name.
 _NAME_THEN_ARTICLE_BEFORE = re.compile(r"[A-Z][\w'’]*[ \t]+(?:al|el|Al|El)-\Z")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
@@ -494,6 +498,9 @@ class Recognizer:
                     text.endswith("-", 0, span.start)
                     and _EZAFE_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)):
                 ev.add("blocked:hyphenated")  # a word of a Persian or Urdu name: "Lashkar-e-Taiba", "Dasht-e Rewat"
+            elif _PARTICLE_COMPOUND_AFTER.match(text, span.end) or (
+                    _PARTICLE_COMPOUND_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)):
+                ev.add("blocked:hyphenated")  # "Anse-à-Pitres", "Trans-en-Provence" when not known whole
             next_is_place = nxt_span is not None and not text[span.end:nxt_span.start].strip()
             if next_is_place and span.key in lexicon.POSITION_WORDS:
                 ev.add("part-of-name")  # "South L.A.", "North Texas": a part of the place after it
