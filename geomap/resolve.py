@@ -539,6 +539,7 @@ def _add_sentence_countries(spans: list[Span], groups: dict[str, list[Span]], ca
 
 
 _LIST_MIN = 3  # "X, Y" alone is as often a place and its container as two peers
+_PAIR_GAP = re.compile(r"\s+(?:and|or)\s+(?:the\s+)?")  # "Kyrgyzstan and Georgia" are two peers
 _PEER_BONUS = 4.0
 
 
@@ -556,7 +557,7 @@ def _enumerations(spans: list[Span], text: str, candidates: dict[str, Sequence[P
             runs.append([span])
     lists = []
     for items in runs:
-        if len(items) < _LIST_MIN:
+        if len(items) < _LIST_MIN and not (len(items) == 2 and _PAIR_GAP.fullmatch(text, items[0].end, items[1].start)):
             continue
         tops = [candidates[_sense_key(s)][0] for s in items]
         levels = [(p.kind, p.country_code if p.kind == "admin1" else None) for p in tops
@@ -578,14 +579,17 @@ def _add_peers(lists: list[tuple[list[Span], str, str | None]], candidates: dict
                base: dict[str, list[float]]) -> None:
     """A list of peers shares a level: in "Utah, Washington and Wisconsin" Washington is
     the state, in "Armenia, Georgia and Iran" Georgia is the country."""
-    lifted: set[str] = set()
+    levels: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
     for items, kind, country in lists:
         for span in items:
-            key = _sense_key(span)
-            i = _peer(candidates[key], kind, country)
-            if i is not None and key not in lifted:
-                base[key][i] += _PEER_BONUS
-                lifted.add(key)
+            levels[_sense_key(span)].add((kind, country))
+    for key, found in levels.items():
+        if len(found) > 1:
+            continue  # "Kyrgyzstan and Georgia", then "Ohio, Pennsylvania and Georgia": lists disagree
+        (kind, country), = found
+        i = _peer(candidates[key], kind, country)
+        if i is not None:
+            base[key][i] += _PEER_BONUS
 
 
 @dataclass(frozen=True, slots=True)

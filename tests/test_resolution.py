@@ -233,6 +233,17 @@ def test_a_city_a_reader_knows_by_its_new_spelling_is_kept_without_its_country(g
     assert m.place.country_code == "UA", _describe(m)
 
 
+def test_two_names_joined_by_and_are_peers(geoparser):
+    # "the Odesa and Chernivtsi regions": both Ukrainian oblasts, though Odessa, Texas (also
+    # called Odesa) lies among the text's many Texan places.
+    text = ("Ukraine's health ministry said measles cases had been confirmed in the Odesa and Chernivtsi regions "
+            "near the Romanian border. In the United States, the outbreak that began in Gaines County, Texas, has "
+            "spread to more than 700 cases. Two children died in Lubbock, and cases were also reported in "
+            "Midland, El Paso and Odessa.")
+    m = _one(geoparser, text, "Odesa")
+    assert (m.place.country_code, m.place.kind) == ("UA", "admin1"), _describe(m)
+
+
 def test_a_state_is_a_state_however_much_the_text_says_of_a_towns_country(geoparser):
     # Durango, Colorado is a town the text's US states speak for; "Durango state" is Mexico's.
     text = ("The newly affected herds are in Nevada and Arizona. California remains the hardest-hit state, and "
