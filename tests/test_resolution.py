@@ -408,6 +408,12 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("India struck the Nur Khan air base in Rawalpindi.", "Nur Khan", "Nur Khan Air Base", "PK"),  # not Nūr, Iran
     ("Rockets hit Camp Taji, north of Baghdad.", "Camp Taji", "Taji", "IQ"),  # not Taji, China
     ("Israel struck the Tiyas air base in Homs province.", "Tiyas", "Tiyas", "SY"),
+    # lakes named whole (not Lake County, Erie County, the country Malawi), a sea by the
+    # Philippines' name for it, and the Algarve (Faro district)
+    ("Fano fighters crossed Lake Tana by boat.", "Lake Tana", "Lake Tana", "ET"),
+    ("Algae blooms returned to Lake Erie this summer.", "Lake Erie", "Lake Erie", None),
+    ("Chinese ships massed in the West Philippine Sea.", "West Philippine Sea", "West Philippine Sea", None),
+    ("A tourist fell ill in Lagos, in the Algarve region.", "Algarve", "Faro", "PT"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
