@@ -323,12 +323,16 @@ class Resolver:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
-                elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or (
-                        name_type == "alt" and any(_inside(c, place) and (
-                            _named_after(place, name_key(c.name)) or _named_after(place, span.key)
-                            # or a town a reader knows inside it goes by the name too ("Duhok")
-                            or c.population >= _KNOWN_TOWN_POPULATION)
-                            for c in other_named)):
+                elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or any(
+                        _inside(c, place) and (
+                            # a town a reader knows inside it goes by the name too ("Duhok"), and where
+                            # the region has the name as its own, holds a third of its people
+                            # ("Gedaref", GeoNames' Al Qadarif; not New York City beside the state)
+                            (c.population >= _KNOWN_TOWN_POPULATION and (
+                                name_type == "alt" or c.population * _OUTGROWN_SHARE >= place.population))
+                            or (name_type == "alt" and (_named_after(place, name_key(c.name))
+                                                        or _named_after(place, span.key))))
+                        for c in other_named):
                     score -= _NAMESAKE_REGION_PENALTY  # likewise a region named after its main town
             elif place.kind == "city" and town_typed:
                 score += _TYPE_WORD_BONUS

@@ -233,6 +233,17 @@ def test_a_city_a_reader_knows_by_its_new_spelling_is_kept_without_its_country(g
     assert m.place.country_code == "UA", _describe(m)
 
 
+@pytest.mark.parametrize("text,surface,name", [
+    # GeoNames calls the towns Al Qadarif and Mitrovicë; each holds a third or more of the
+    # region that has the news name as its own
+    ("Families who fled to Sennar, Gedaref and Kassala need food, the UN said.", "Gedaref", "Al Qadarif"),
+    ("Kosovo police said Serbs in Mitrovica protested outside the courthouse, near Zvecan.", "Mitrovica", "Mitrovicë"),
+])
+def test_a_region_named_as_its_big_town_is_the_towns_namesake(geoparser, text, surface, name):
+    m = _one(geoparser, text, surface)
+    assert (m.place.name, m.place.kind) == (name, "city"), _describe(m)
+
+
 def test_two_names_joined_by_and_are_peers(geoparser):
     # "the Odesa and Chernivtsi regions": both Ukrainian oblasts, though Odessa, Texas (also
     # called Odesa) lies among the text's many Texan places.
