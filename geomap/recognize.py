@@ -484,6 +484,12 @@ class Recognizer:
                           (len(low) == 2 or (common and low not in _PLACING_WORDS and not _names_country(span)))
                           and not style and not _sentence_starts_before(text, prev[1])))):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
+                elif prev_span is not None and common and low not in _PLACING_WORDS and not style \
+                        and "weak-capital" not in ev and text[prev_span.end:span.start] == " " \
+                        and not _names_country(span) and not _sentence_starts_before(text, prev[1]):
+                    # "the Durand Line": a word ending a name that opens with a place's; here only,
+                    # unlike someone's name ("Many Aurora residents" elsewhere)
+                    ev.add("blocked:name-end")
             # The second half of a hyphenated surname ("Joaquin Navarro-Valls", not "D-Charleston"
             # or "Israel-Gaza"), or the first half of a compound whose second is no place
             # ("Wal-Mart", "Kyiv-Mohyla Academy"; but "Asia-Pacific"). Only here: the same word

@@ -668,6 +668,9 @@ NOT_FOUND = [
     # a word of a French compound name the gazetteer lacks (Anse and Pîtres are French towns)
     ("Haitians crossed near Belladere and Anse-a-Pitres, police in Port-au-Prince said.", "Anse", 0),
     ("Haitians crossed near Belladere and Anse-a-Pitres, police in Port-au-Prince said.", "Pitres", 0),
+    # a common word closing a name that opens with a place's (Líně, Czechia; Metro, Indonesia)
+    ("Police said so. Militants crossed the Durand Line, in Khost and Paktika, officials said.", "Line", 0),
+    ("Police said so. The Louisville Metro Council voted 22-0 to approve the program.", "Metro", 0),
     # cartels, a paramilitary force, a gang, a police force and a party named after places
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Sinaloa", 0),
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Jalisco", 0),
