@@ -242,9 +242,11 @@ class Resolver:
         """The name's best senses by prior, from the cache when the same name with the same
         type words ("Kherson region") and renamings has been resolved before."""
         span = group[0]
-        # A dateline names a town ("NEW YORK —", "GENEVA —"), as "the town of" does.
+        # A dateline names a town ("NEW YORK —", "GENEVA —"), as "the town of" does; a country's
+        # name so placed heads a section ("MEXICO: SINALOA CIVIL WAR..."), and is the country.
         typed = (any("type:region" in s.evidence for s in group),
-                 any("type:settlement" in s.evidence or "dateline" in s.evidence for s in group),
+                 any("type:settlement" in s.evidence or ("dateline" in s.evidence and not _a_countrys_name(s))
+                     for s in group),
                  any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group),
                  any("type:state" in s.evidence for s in group))
         cache_key = (span.key, span.entries[0][1] == "code", typed, frozenset(renamed) if renamed else None)
@@ -875,6 +877,10 @@ def _name_key(span: Span) -> str:
     if span.entries and span.entries[0][1] == "code":
         return "place:%d" % span.entries[0][0].id
     return span.key
+
+
+def _a_countrys_name(span: Span) -> bool:
+    return any(place.kind == "country" and kind == "name" for place, kind in span.entries)
 
 
 def _outgrew(city: Place, region: Place) -> bool:

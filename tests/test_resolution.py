@@ -244,6 +244,16 @@ def test_a_region_named_as_its_big_town_is_the_towns_namesake(geoparser, text, s
     assert (m.place.name, m.place.kind) == (name, "city"), _describe(m)
 
 
+def test_a_countrys_name_heading_a_section_is_the_country(geoparser):
+    # "MEXICO:" heads a roundup's section; a dateline would make it a town (Mexico City is
+    # also called Mexico), which spoke for every "Mexico" in the text.
+    text = ("AMERICAS SECURITY ROUNDUP\n\nMEXICO: SINALOA CIVIL WAR ENTERS ITS SEVENTH MONTH\n\n"
+            "- Culiacan: Gunmen attacked a ranch outside the city.\n"
+            "- Uruapan: Growers said extortion had doubled. Uruapan produces most of the avocados Mexico ships north.")
+    m = _one(geoparser, text, "Mexico")
+    assert m.place.kind == "country", _describe(m)
+
+
 def test_two_names_joined_by_and_are_peers(geoparser):
     # "the Odesa and Chernivtsi regions": both Ukrainian oblasts, though Odessa, Texas (also
     # called Odesa) lies among the text's many Texan places.
