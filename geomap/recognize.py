@@ -481,7 +481,8 @@ class Recognizer:
                           # A two-letter word is no English word capitalised mid-sentence: "Xi Jinping";
                           # nor, before a word that is a place's name too, any word but one that
                           # places it ("Agent Orange"; but "Metro Vancouver", "Greater Boston").
-                          (len(low) == 2 or (common and low not in _PLACING_WORDS and not _names_country(span)))
+                          (len(low) == 2 or ((common or _singular(span.key) in self.common_words)
+                                             and low not in _PLACING_WORDS and not _names_country(span)))
                           and not style and not _sentence_starts_before(text, prev[1])))):
                     ev.add("blocked:name-part")  # "Jens Stoltenberg": the end of some other name
                 elif prev_span is not None and common and low not in _PLACING_WORDS and not style \

@@ -671,6 +671,8 @@ NOT_FOUND = [
     # a common word closing a name that opens with a place's (Líně, Czechia; Metro, Indonesia)
     ("Police said so. Militants crossed the Durand Line, in Khost and Paktika, officials said.", "Line", 0),
     ("Police said so. The Louisville Metro Council voted 22-0 to approve the program.", "Metro", 0),
+    # a plural of a word, after a capitalised word, ends some longer name (Highways, India)
+    ("Police said so. The Kenya National Highways Authority closed the road.", "Highways", 0),
     # cartels, a paramilitary force, a gang, a police force and a party named after places
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Sinaloa", 0),
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Jalisco", 0),
