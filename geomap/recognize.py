@@ -390,7 +390,7 @@ class Recognizer:
                 # Shire", "the Salinas Valley", "Shire of Wellington" (Shire is a town in Ethiopia)
                 ev.add("part-of-name")
             if _SAINT.match(span.surface) and _POSSESSIVE_THEN_NAME.match(text, span.end):
-                ev.add("blocked:organisation")  # "St. Patrick's Day", not Saint Patrick, Missouri
+                ev.add("blocked:saint")  # "St. Patrick's Day", not Saint Patrick, Missouri
             if span.key.lower() in self.organisation_words and self._in_organisation(text, span):  # codes too
                 ev.add("blocked:organisation")  # "Hamas", "Boko Haram"
             elif operations and not _landmark(span) and \
@@ -399,7 +399,7 @@ class Recognizer:
             elif ampersands and not _prominent(span) and (_AMPERSAND_AFTER.match(text, span.end) or
                                                           _AMPERSAND_BEFORE.search(text, max(0, span.start - _LOOKBACK),
                                                                                    span.start)):
-                ev.add("blocked:organisation")  # "Stevens & Wilkinson"; but "Jammu & Kashmir"
+                ev.add("blocked:ampersand")  # "Stevens & Wilkinson"; but "Jammu & Kashmir"
             elif islamic_state and _BRANCH_AFTER.match(text, span.end) and \
                     _BRANCH_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:organisation")  # "Islamic State Sahel Province"
@@ -841,11 +841,20 @@ def _landmark(span: Span) -> bool:
 
 
 def _names_someone(span: Span) -> bool:
-    """Whether the span is a person's name by title or given name: then it is no mention even of
-    a name accepted elsewhere in the text ("Hamilton is a city ... named for Paul Hamilton"). A
-    name opening a longer one still counts where the place is the text's ("the Dublin Singers",
-    "the Paris Walmart" in a text about Dublin, about Paris)."""
-    return "blocked:person" in span.evidence
+    """Whether the span is no mention even of a name accepted elsewhere in the text: a person's
+    name by title or given name ("Hamilton is a city ... named for Paul Hamilton"), or a word of a
+    newspaper's, a firm's, a river's, a street's name and the like ("the Washington Post" in a text
+    from Washington, "the Benue River" in one on Benue state). A name opening a longer one that
+    may be the place's still counts where the place is the text's ("the Dublin Singers", "the
+    Paris Walmart" in a text about Dublin, about Paris), as do one in capitals ("KYIV"), one half
+    of a hyphened pair ("the Habshan-Fujairah line") and a saint's town before a possessive
+    ("St. Petersburg's Pulkovo airport")."""
+    return any(e.startswith("blocked:") and e not in _SOFT_BLOCKS for e in span.evidence)
+
+
+# Blocks a name accepted elsewhere in the text overrides (see _names_someone).
+_SOFT_BLOCKS = frozenset({"blocked:name-part", "blocked:name-start", "blocked:acronym", "blocked:hyphenated",
+                          "blocked:saint", "blocked:ampersand", "blocked:designation"})
 
 
 def _names_country(span: Span) -> bool:

@@ -737,6 +737,19 @@ def test_organisation_blocks_only_its_own_inner_place(geoparser):
     ]
 
 
+@pytest.mark.parametrize("text,surface,occurrence", [
+    ("Officials in Washington were divided, the Washington Post reported.", "Washington", 1),
+    ("Refugees fled to Makurdi in Benue state. Boats then crossed the Benue River to Agatu.", "Benue", 1),
+    ("Germany reported cases in Marburg. The Marburg virus was first found there in 1967.", "Marburg", 1),
+    ("Rebels hold Sinaloa, officials said. The Sinaloa Cartel denied it.", "Sinaloa", 1),
+])
+def test_a_place_named_elsewhere_is_still_no_mention_inside_a_papers_a_rivers_or_a_groups_name(
+        geoparser, text, surface, occurrence):
+    mentions, _ = _spans(geoparser, text)
+    assert _at(text, surface, occurrence - 1) in {(m.start, m.end) for m in mentions}
+    assert not _overlapping(mentions, *_at(text, surface, occurrence))
+
+
 def test_accepted_with_evidence_once_counts_everywhere(geoparser):
     # "Reading" needs evidence; one locative cue makes later capitalised uses count too.
     text = "He grew up in Reading. Reading has a large station, and Reading voters went to the polls."
