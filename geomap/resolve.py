@@ -275,6 +275,7 @@ class Resolver:
         # (not Hamilton, Bermuda's capital of 900, nor Jamestown, Saint Helena's)
         capital_named = any(p.feature_code in _CAPITAL_CODES and p.population >= _NAMED_CAPITAL_POPULATION
                             for p in cities)
+        country_named = any(p.kind == "country" and name_type == "name" for p, name_type in entries)
         states = [p for p, name_type in entries
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
@@ -283,6 +284,8 @@ class Resolver:
         for place, name_type in entries:
             if states_named and place.kind == "city":
                 continue  # "Durango state" is the state, however much the text says of Colorado
+            if country_named and place.kind == "city" and name_type == "alt":
+                continue  # "Iraq" is the country, not Arak, which GeoNames also calls so
             if capital_named and place.kind == "city" and name_type == "alt":
                 # A national capital keeps its name, however much the text says of a town some
                 # call so: "Islamabad" beside "Anantnag district" is still Pakistan's, and "Suva"

@@ -254,6 +254,21 @@ def test_a_countrys_name_heading_a_section_is_the_country(geoparser):
     assert m.place.kind == "country", _describe(m)
 
 
+def test_a_countrys_own_name_is_never_a_town_that_goes_by_it_too(geoparser):
+    # GeoNames gives Arak, Iran, the alternate name "Iraq"; naming Arak lent it support.
+    text = ("DUBAI, June 14 (Reuters) - Israeli warplanes struck Iranian nuclear and military sites for a second "
+            "day on Saturday, including near Isfahan and Natanz, while Iran fired further salvoes of ballistic "
+            "missiles at Israel and protests broke out in several Iranian cities, witnesses and state media said.\n"
+            "Iranian media reported strikes near the heavy water reactor at Arak, which Israel had warned residents "
+            "to evacuate, and at a military facility in Khorramabad in Lorestan province. In Tabriz, in the "
+            "northwest, state television showed firefighters at a damaged building at the city's air base.\n"
+            "The Norway-based rights group Hengaw said security forces opened fire on protesters in Mahabad and in "
+            "Piranshahr, near the border with Iraq, killing at least two people. Videos posted on social media "
+            "showed crowds chanting anti-government slogans in Sanandaj and Saqqez, the hometown of Mahsa Amini.")
+    m = _one(geoparser, text, "Iraq")
+    assert (m.place.kind, m.place.country_code) == ("country", "IQ"), _describe(m)
+
+
 def test_two_names_joined_by_and_are_peers(geoparser):
     # "the Odesa and Chernivtsi regions": both Ukrainian oblasts, though Odessa, Texas (also
     # called Odesa) lies among the text's many Texan places.
