@@ -311,6 +311,8 @@ FOUND = [
     ("Police said so. A man was arrested in Co. Armagh on Friday.", "Armagh", 0, "GB", "city"),
     # an ocean named alone, before a preposition of movement ("pacific" is a word)
     ("Speedboats head into the Pacific toward Central America.", "Pacific", 0, None, "sea"),
+    # ... or a bulleted line (In is a given name too)
+    ("Yemen update.\n- In Aden, the council said it controls the port.\n- Shelling went on.", "Aden", 0, "YE", "city"),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
