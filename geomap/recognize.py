@@ -23,8 +23,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # forwards for a pattern ending at the name tries every position of the window.
 _PREV_WORD_REVERSED = re.compile(r"[\s\"'“‘(]*\.?([^\W_]+)")  # a word, maybe a full stop, spaces or quotes
 _SENTENCE_START_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[.!?:;\"“”‘(\[\n]|--|—|–|\d\d[:.]\d\d?(?!\d)"
-                                      r"|[-*•·▪][ \t]*(?:\n|\Z))")  # and a list's bullet: "- In Aden, ..."
-_ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*")
+                                      r"|[-*•·▪][ \t]*\n)")  # and a list's bullet: "- In Aden, ..."
+_ONLY_SPACE_REVERSED = re.compile(r"[\s\"“”‘’(]*(?:[-*•·▪][ \t]*)?")  # the text's start, maybe a bullet
 _WORD_CHARS = re.compile(r"[^\W_]+")
 _NEXT_WORD = re.compile(r"[\s\"'”’)]*([^\W_]+)")
 _COMMA_GAP = re.compile(r",[ \t]*")

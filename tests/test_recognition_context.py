@@ -18,13 +18,13 @@ from geomap.recognize import _code_matches, _previous_word, _sentence_starts_bef
 LOOKBACK = recognize._LOOKBACK
 # The definitions: the last word before the offset, past an optional full stop and spaces,
 # quotes or an opening bracket; a sentence, clause, line or dash end (or the text's start)
-# with only spaces, quotes or brackets after it.
+# with only spaces, quotes or brackets after it; a list's bullet opening a line counts too.
 PREVIOUS_WORD = re.compile(r"([^\W_]+)\.?[\s\"'“‘(]*$")
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(\[\n]|--|—|–)[\s\"“”‘’(]*$")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”‘(\[\n]|--|—|–|(?:^|\n)[ \t]*[-*•·▪])[\s\"“”‘’(]*$")
 
 PIECES = ["Kyiv", "Sunday", "said", "U.S.", "US", "USA", "U.S.A.", "UK", "Ill.", "W. Va.", "EU", "USB", "Mr", "M",
           "é", "_", "1", "a", " ", "  ", "\n", "\n\n", "\t", ".", "..", ",", ";", ":", "!", "?", "\"", "'", "“", "”",
-          "‘", "’", "(", ")", "[", "-", "--", "—", "–", "\u00a0", "\u2028"]
+          "‘", "’", "(", ")", "[", "-", "--", "—", "–", "\u00a0", "\u2028", "*", "•"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
