@@ -848,11 +848,20 @@ def _sense_key(span: Span) -> str:
     "Kherson", or "KHERSON, Ukraine —", is the town. Not so "Washington state" beside
     "Washington": the state is not named after a town in it, so the text's Washington is one.
     A people's name a type word makes a region is a sense apart too ("the Somali region"), and
-    so is a country's ("Niger state" of Nigeria beside its neighbour Niger)."""
+    so is a country's ("Niger state" of Nigeria beside its neighbour Niger), and a river's or a
+    sea's name after "the" or a word of water, beside a town of that name."""
     if "type:region" in span.evidence and (_named_after_town_in_it(span) or _also_a_demonym(span)
                                            or _also_a_country(span)):
         return _name_key(span) + "|region"
+    if ("type:feature" in span.evidence or "definite" in span.evidence) and _water_and_town(span):
+        return _name_key(span) + "|water"  # "the left bank of the Dnipro" beside "strikes on Dnipro"
     return _name_key(span)
+
+
+def _water_and_town(span: Span) -> bool:
+    """Whether the name is a river's or a sea's and a town's: a text may name both."""
+    kinds = {place.kind for place, _ in span.entries}
+    return "city" in kinds and not kinds.isdisjoint(("river", "sea", "strait"))
 
 
 def _also_a_demonym(span: Span) -> bool:

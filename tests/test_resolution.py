@@ -329,6 +329,13 @@ def test_the_dnipro_is_the_river_and_dnipro_the_city(geoparser, text, kind):
     assert m.place.kind == kind, _describe(m)
 
 
+def test_the_river_and_the_city_in_one_text_keep_their_senses(geoparser):
+    text = ("Russian forces shelled the left bank of the Dnipro near Kherson overnight. Later, missiles "
+            "struck Dnipro and Kharkiv, killing five.")
+    mentions = [m for m in geoparser.geoparse(text) if m.text == "Dnipro"]
+    assert [m.place.kind for m in mentions] == ["river", "city"], [_describe(m) for m in mentions]
+
+
 def test_congo_is_the_republic_where_the_text_named_it(geoparser):
     text = "Ebola killed nine people in the Republic of Congo this month. The government of Congo closed markets."
     assert _one(geoparser, text, "Congo", occurrence=1).place.geonameid == CONGO_BRAZZAVILLE
