@@ -56,6 +56,9 @@ def surnames(limit: int = 5000) -> frozenset[str]:
 # Words before a name that make it a place ("in Bakhmut", "near Kherson").
 LOCATIVE_CUES = frozenset("""in near outside from to at across around toward towards into via between through
 inside within throughout across beyond along off en route visiting visited entered left reached""".split())
+# Of those, the ones said of places only, never of someone: "in Lyman" is the town though a
+# Captain Lyman is in the text, where "according to Taylor" or "talked to Roy" is someone.
+PLACE_CUES = frozenset("""in near outside inside within throughout""".split())
 # Verbs of war whose object is most often a place ("Russia says it took Vuhledar"): weaker
 # than a locative cue, as people are attacked and taken too, but enough that a small town
 # named only so is not dropped as a stray word (resolve._isolated_towns).

@@ -315,6 +315,10 @@ class Recognizer:
                     # a sentence's first word: "In Batumi, demonstrators blocked the road"
                     not style and _sentence_starts_before(text, prev[1]))):
                 ev.add("locative")
+                if cue.lower() in lexicon.PLACE_CUES and not next_word[:1].isupper():
+                    # said of places, not of people ("talked to Roy"), and not of a longer name
+                    # ("in Stephen Hawking's Universe")
+                    ev.add("locative:place")
             elif cue == "of":
                 plural = _word_before(text, prev[1])
                 if plural in lexicon.PLURAL_REGION_WORDS or (plural == "states" and _names_a_state(span)):
@@ -615,7 +619,8 @@ class Recognizer:
         # One sense per text: a surname stays a surname ("Merkel said"), but a country's
         # name alone stays the country ("Jordan would host", beside "Michael Jordan").
         if _blocked(span) or (_vetoed_as_someones(span, persons)
-                              and not ("locative" in ev and _prominent(span) and "possessive" not in ev)):
+                              and not ("locative" in ev and (_prominent(span) or "locative:place" in ev)
+                                       and "possessive" not in ev and "part-of-name" not in ev)):
             # (but "in Gaza" is the place a reader knows, though "Ahmed Gaza" was someone there)
             return False
         strong = "type" in ev or "appositive" in ev or "dateline" in ev or "container" in ev
@@ -745,7 +750,7 @@ def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
     elif kind in lexicon.OF_TYPE_WORDS:
         _add_type(kind, ev)
     elif kind in lexicon.WHERE_OF_WORDS:
-        ev.add("locative")
+        ev.update(("locative", "locative:place"))
     elif _AGE_OF_REVERSED.match(text[max(0, of_start - 12):of_start + 2][::-1]):
         ev.add("locative")
 

@@ -313,6 +313,12 @@ FOUND = [
     ("Speedboats head into the Pacific toward Central America.", "Pacific", 0, None, "sea"),
     # ... or a bulleted line (In is a given name too)
     ("Yemen update.\n- In Aden, the council said it controls the port.\n- Shelling went on.", "Aden", 0, "YE", "city"),
+    # "in", "near" and "north of" are said of places: a town stays one there, though someone in
+    # the text has its name (only a place a reader knows did before)
+    ("Captain Andrii Lyman said the brigade held. Fighting went on near Lyman and north of Siversk.", "Lyman", 1,
+     "UA", "city"),
+    ("Farmers fled, said Rebwar Zakho, 52. Turkish drones struck villages near Zakho on Sunday.", "Zakho", 1,
+     "IQ", None),
     # a locative cue opening a sentence (Maru is a word; Mansfield a surname)
     ("Bandits struck again. In Tsafe and Maru, gunmen raided four villages.", "Maru", 0, "NG", None),
     ("Schools closed on Monday. In Mansfield, the sheriff is scheduled to speak.", "Mansfield", 0, None, "city"),
