@@ -560,7 +560,11 @@ class Recognizer:
                 elif low_next in self.surnames:
                     # A country's or a big town's name before a known surname: here only, for the
                     # same name elsewhere in the text is likely the place ("Israel Katz" beside "Israel").
-                    ev.add("blocked:name-part")
+                    ev.add("blocked:given-name")
+            elif next_is_place and text[span.end:nxt_span.start] == " " and span.key in self.first_names \
+                    and _prominent(span) and low_next in self.surnames and not _prominent(nxt_span) \
+                    and not style and "weak-capital" not in nxt_span.evidence:
+                ev.add("blocked:given-name")  # "said Jordan Matthews", though Matthews is a town too
             if next_is_name and span.key in self.first_names and (
                     low_next in self.surnames or _INITIAL_THEN_NAME.match(text, nxt.start(1))):
                 ev.add("before-surname")  # "Virginia Chapin", "Virginia L. Lane": maybe someone

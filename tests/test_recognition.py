@@ -681,6 +681,10 @@ NOT_FOUND = [
     ("Police said so. The Louisville Metro Council voted 22-0 to approve the program.", "Metro", 0),
     # a plural of a word, after a capitalised word, ends some longer name (Highways, India)
     ("Police said so. The Kenya National Highways Authority closed the road.", "Highways", 0),
+    # a country's or a big town's name as someone's given name, before a surname that is a
+    # town's name too (Matthews, North Carolina; Walker, Louisiana)
+    ("Supplies reached Jordan on Monday, said Jordan Matthews, a logistics officer.", "Jordan", 1),
+    ("Officers Ron McCurry and Chad Walker and Investigator Bill Rains arrived.", "Chad", 0),
     # cartels, a paramilitary force, a gang, a police force and a party named after places
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Sinaloa", 0),
     ("Members of the Sinaloa Cartel clashed with the Jalisco New Generation Cartel in Culiacan.", "Jalisco", 0),
