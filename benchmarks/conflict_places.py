@@ -83,7 +83,8 @@ Hmeimim SY|Al Udeid QA|Incirlik TR|Fordow IR|Tora Bora AF|Deir el-Zour SY|Novaya
 Robotyne UA|Kurram PK|Mir Ali PK|Miranshah PK|Barsalogho BF|Nur Shams PS|Hsipaw MM|Paletwa MM|Jurf al-Sakhar IQ
 Ras Lanuf LY|Brega LY|Jebel Marra SD|Tawila SD|Kalma SD|Makhmur IQ|North Mitrovica XK|Minova CD|Kavumu CD
 Sulaimaniyah IQ|Al-Managil SD|Dinder SD|Lake Lanao PH|Ust-Luga RU|Catatumbo CO|Lake Tana ET|Derry GB|Armagh GB
-Maru NG|Tsafe NG|Moreh IN|Jiribam IN
+Maru NG|Tsafe NG|Moreh IN|Jiribam IN|Yaroun LB|Maroun al-Ras LB|Mays al-Jabal LB|Otukpo NG|Zalambessa ET|Bunagana CD
+Demchok IN|Chushul IN
 Nasir SS|Renk SS|Nimule SS|Heglig SD|Rosh Pina IL|Khan Younis PS|St Lucia LC
 Selydove UA|Ukrainsk UA|Hirnyk UA|Novohrodivka UA|Zolote UA|Hirske UA|Krynky UA|Dnipro UA|Zaporizhzhia UA
 Synelnykove UA|Dobropillia UA|Rodynske UA|Shakhtarsk UA|Amvrosiivka UA|Volnovakha UA|Bilopillia UA

@@ -457,6 +457,11 @@ def test_curated_rivers(geoparser, text, surface, country):
     ("Algae blooms returned to Lake Erie this summer.", "Lake Erie", "Lake Erie", None),
     ("Chinese ships massed in the West Philippine Sea.", "West Philippine Sea", "West Philippine Sea", None),
     ("A tourist fell ill in Lagos, in the Algarve region.", "Algarve", "Faro", "PT"),
+    # border villages, towns and features the packages lack
+    ("Israeli strikes hit Yaroun and Maroun al-Ras overnight.", "Maroun al-Ras", "Maroun al-Ras", "LB"),
+    ("Families fled from Agatu to Otukpo and Makurdi.", "Otukpo", "Otukpo", "NG"),
+    ("Fishermen from Trinidad said the boat was hit.", "Trinidad", "Trinidad", "TT"),
+    ("Barges moved cargo along the Orinoco.", "Orinoco", "Orinoco", "VE"),
 ])
 def test_curated_sites(geoparser, text, surface, name, country):
     m = _one(geoparser, text, surface)
