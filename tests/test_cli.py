@@ -341,6 +341,15 @@ def test_console_script_jsonl_stdin_stdout(data_dir):
     assert [m["text"] for m in json.loads(lines[3])["mentions"]] == ["Constanța", "Romania", "US", "UK"]
 
 
+def test_python_dash_m_geomap_runs_the_cli(data_dir, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Officials in Kyiv said the front near Bakhmut held.", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "geomap", "geoparse", str(article)], env=_env(data_dir),
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [m["text"] for m in json.loads(proc.stdout)["mentions"]] == ["Kyiv", "Bakhmut"]
+
+
 def test_module_invalid_utf8_and_missing_file(data_dir, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"Officials in Kyiv said \xff\xfe the front near Bakhmut held.")
