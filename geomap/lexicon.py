@@ -121,15 +121,14 @@ after before since until during near between toward towards across along through
 # Plurals that make a list of names one of streets: "at Orange and White streets".
 STREET_PLURALS = frozenset("""streets avenues roads lanes drives boulevards highways""".split())
 # Armed groups and institutions whose names the gazetteer holds as places: "Hamas" is an
-# alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town (Russia's parliament
-# is "the Duma"; the town is "Duma" alone), Allah an old name
-# of an Iranian one, Red Cross a hamlet and White House a town in the US. None of them is
-# ever a mention of the place.
-ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah", "Red Cross", "White House", "United Russia",
-                 "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America", "Radio Free Europe",
-                 "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party", "Kurdistan Workers Party",
-                 "Caspian Pipeline Consortium", "Pacific Islands Forum", "Tren de Aragua", "Reform UK",
-                 "Police Scotland")
+# alternate name of Hamm, Boko and Haram are towns, Duma a Syrian town (Russia's parliament is
+# "the Duma"; the town is "Duma" alone), Allah an old name of an Iranian one, Red Cross a
+# hamlet and White House a town in the US. None of them is ever a mention of the place.
+ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah", "Red Cross", "White House",
+                 "United Russia", "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America",
+                 "Radio Free Europe", "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party",
+                 "Kurdistan Workers Party", "Caspian Pipeline Consortium", "Pacific Islands Forum", "Tren de Aragua",
+                 "Reform UK", "Police Scotland")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())

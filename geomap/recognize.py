@@ -79,8 +79,9 @@ _EZAFE_AFTER = re.compile(r"-[ei][- ][A-Z]")
 _EZAFE_BEFORE = re.compile(r"[A-Z][\w'’]*-[ei][- ]?\Z")
 # A French particle between hyphens joins two words into one name: "Anse-à-Pitres" is neither
 # Anse nor Pîtres (France), "Saut-d'Eau" no Saut; the gazetteer holds the names it knows whole.
-_PARTICLE_COMPOUND_AFTER = re.compile(r"-(?:à|a|au|aux|de|des|du|en|sur|sous|la|le|les|lès)-[A-Z]|-[dl]['’][A-Z]")
-_PARTICLE_COMPOUND_BEFORE = re.compile(r"[A-Z][\w'’]*-(?:(?:à|a|au|aux|de|des|du|en|sur|sous|la|le|les|lès)-|[dl]['’])\Z")
+_PARTICLES = "à|a|au|aux|de|des|du|en|sur|sous|la|le|les|lès"
+_PARTICLE_COMPOUND_AFTER = re.compile(rf"-(?:{_PARTICLES})-[A-Z]|-[dl]['’][A-Z]")
+_PARTICLE_COMPOUND_BEFORE = re.compile(rf"[A-Z][\w'’]*-(?:(?:{_PARTICLES})-|[dl]['’])\Z")
 # A capitalised word and an Arabic article before a name: the first word of that name.
 _NAME_THEN_ARTICLE_BEFORE = re.compile(r"[A-Z][\w'’]*[ \t]+(?:al|el|Al|El)-\Z")
 # A military operation's name before a name: "Operation Swords of Iron", "Operation Olive Branch".
@@ -586,7 +587,7 @@ class Recognizer:
         _share_list_type(text, spans, listed, self.common_words)
         kept, accepted_keys = [], set()
         for span in spans:
-            if span.is_demonym or (span.key in accepted_keys and not _names_someone(span)):
+            if span.is_demonym or (span.key in accepted_keys and not _blocked_though_accepted(span)):
                 kept.append(span)
                 continue
             verdict = self._verdict(span, persons)
@@ -746,7 +747,8 @@ def _closes_as_list(text: str, spans: list[Span], i: int) -> bool:
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
     """Evidence from what stands before the "of" before a name: a kind of place ("the City
-    of Richmond", "the state of Washington"), a bearing from it ("southwest of Brandon") or
+    of Richmond", "the state of Washington", "the mayor of Derry"), a bearing from it, a part of
+    it or its people ("southwest of Brandon", "parts of North Kivu", "residents of Marawi") or
     someone's age ("Jane Doe, 34, of Richmond")."""
     kind = _word_before(text, of_start)
     if kind == "mayor":
@@ -850,7 +852,7 @@ def _landmark(span: Span) -> bool:
                for p, kind in span.entries if kind != "demonym")
 
 
-def _names_someone(span: Span) -> bool:
+def _blocked_though_accepted(span: Span) -> bool:
     """Whether the span is no mention even of a name accepted elsewhere in the text: a person's
     name by title or given name ("Hamilton is a city ... named for Paul Hamilton"), or a word of a
     newspaper's, a firm's, a river's, a street's name and the like ("the Washington Post" in a text
@@ -862,7 +864,7 @@ def _names_someone(span: Span) -> bool:
     return any(e.startswith("blocked:") and e not in _SOFT_BLOCKS for e in span.evidence)
 
 
-# Blocks a name accepted elsewhere in the text overrides (see _names_someone).
+# Blocks a name accepted elsewhere in the text overrides (see _blocked_though_accepted).
 _SOFT_BLOCKS = frozenset({"blocked:name-part", "blocked:name-start", "blocked:acronym", "blocked:hyphenated",
                           "blocked:saint", "blocked:ampersand", "blocked:designation"})
 

@@ -259,7 +259,8 @@ class Resolver:
             self._senses_cache[cache_key] = found
         return found
 
-    def _priors(self, span: Span, typed: tuple[bool, bool, bool, bool, bool], renamed: set[int]) -> dict[Place, float]:
+    def _priors(self, span: Span, typed: tuple[bool, bool, bool, bool, bool],
+                renamed: set[int]) -> dict[Place, float]:
         entries = span.places
         region_typed, town_typed, feature_typed, definite, state_typed = typed
         preferred = self.gazetteer.preferred(span.key)
@@ -279,8 +280,8 @@ class Resolver:
         states = [p for p, name_type in entries
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
-        scores: dict[Place, float] = {}
         states_named = state_typed and any(p.kind == "admin1" and name_type == "name" for p, name_type in entries)
+        scores: dict[Place, float] = {}
         for place, name_type in entries:
             if states_named and place.kind == "city":
                 continue  # "Durango state" is the state, however much the text says of Colorado
@@ -566,7 +567,8 @@ def _enumerations(spans: list[Span], text: str, candidates: dict[str, Sequence[P
             runs.append([span])
     lists = []
     for items in runs:
-        if len(items) < _LIST_MIN and not (len(items) == 2 and _PAIR_GAP.fullmatch(text, items[0].end, items[1].start)):
+        pair = len(items) == 2 and _PAIR_GAP.fullmatch(text, items[0].end, items[1].start) is not None
+        if len(items) < _LIST_MIN and not pair:
             continue
         tops = [candidates[_sense_key(s)][0] for s in items]
         levels = [(p.kind, p.country_code if p.kind == "admin1" else None) for p in tops
