@@ -585,6 +585,7 @@ class Recognizer:
                 ev.add("locative")
 
         _share_list_type(text, spans, listed, self.common_words)
+        _block_vocatives(text, spans)
         kept, accepted_keys = [], set()
         for span in spans:
             if span.is_demonym or (span.key in accepted_keys and not _blocked_though_accepted(span)):
@@ -743,6 +744,44 @@ def _closes_as_list(text: str, spans: list[Span], i: int) -> bool:
         if not _COMMA_GAP.fullmatch(text, spans[k].end, spans[k + 1].start):
             return False
     return False
+
+
+# Where a name is said to someone, in transcripts: after a speaker's label, "Well," or "And"
+# ("REYES: Dallas, good evening", "Well, Dallas, that's...", "And Austin, the carrier?"), before
+# a comma or a question mark; at a sentence's start before a question or a greeting ("Austin, what
+# do we know?"); or after a comma at a sentence's end ("That is the big question, Dallas.").
+_SPEAKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .,'’()-]*:[ \t]*\Z")
+_ADDRESS_BEFORE = re.compile(r"(?:^|[.!?:\n])[ \t\"“]*(?:Well|And|So|Now|OK|Okay|Yes|No|Thanks),?[ \t]+\Z")
+_SENTENCE_THEN_COMMA_BEFORE = re.compile(r"(?:^|[.!?:\n])[ \t\"“]*\Z")
+_COMMA_BEFORE = re.compile(r",[ \t]+\Z")
+_VOCATIVE_AFTER = re.compile(r"[ \t]*[,?]")
+_QUESTION_AFTER = re.compile(r",[ \t]+(?:what|how|why|where|when|who|is|are|do|does|did|can|could|tell|good "
+                             r"(?:morning|afternoon|evening))\b")
+_VOCATIVE_END = re.compile(r"[ \t]*[.?!]")
+
+
+def _block_vocatives(text: str, spans: list[Span]) -> None:
+    """A name the text gives someone as a given name ("AUSTIN REYES, CORRESPONDENT:", "correspondent
+    Austin Reyes") is that person's where it is said to them, as transcripts do ("Austin, what do we
+    know?"): Dallas and Austin are no cities there."""
+    given = {s.key for s in spans if ("blocked:given-name" in s.evidence or "blocked:person" in s.evidence)
+             and _CAPITALISED_AFTER.match(text, s.end)}
+    if not given:
+        return
+    for span in spans:
+        ev = span.evidence
+        if span.key not in given or _blocked(span) or not ev.isdisjoint(_PLACE_ONLY_EVIDENCE):
+            continue
+        start, low = span.start, max(0, span.start - _LOOKBACK)
+        addressed = (_SPEAKER_BEFORE.search(text, low, start) or _ADDRESS_BEFORE.search(text, low, start)) \
+            and _VOCATIVE_AFTER.match(text, span.end)
+        asked = _SENTENCE_THEN_COMMA_BEFORE.search(text, low, start) and _QUESTION_AFTER.match(text, span.end)
+        closing = _COMMA_BEFORE.search(text, low, start) and _VOCATIVE_END.match(text, span.end)
+        if addressed or asked or closing:
+            ev.add("blocked:person")
+
+
+_PLACE_ONLY_EVIDENCE = frozenset(("locative", "type", "appositive", "container"))
 
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:

@@ -917,3 +917,15 @@ def test_a_common_word_opening_a_sentence_before_a_plural_kind_of_region_is_no_n
     # dropped it in a short text, but a long one about several countries kept it.
     text = "Cholera spread through Lahij and Abyan. \"Many districts have had no clean water,\" he said."
     assert "Many" not in [span.surface for span in geoparser.recognizer.find(text)]
+
+
+def test_names_said_to_someone_in_a_transcript_are_no_places(geoparser):
+    # The anchor and the correspondent are called Dallas and Austin; the cities are not meant.
+    text = ("DALLAS WHITFIELD, ANCHOR: Strikes hit another boat in the Caribbean. Our correspondent Austin Reyes "
+            "is at the Pentagon. Austin, what do we know?\n\n"
+            "AUSTIN REYES, CORRESPONDENT: Dallas, good evening. The boat was hit north of Aruba.\n\n"
+            "WHITFIELD: And Austin, the carrier?\n\n"
+            "REYES: That is the big question, Dallas. The carrier reached Puerto Rico on Monday.\n\n"
+            "WHITFIELD: Thank you. Flights from Dallas to Caracas were suspended.")
+    mentions, _ = _spans(geoparser, text)
+    assert [m.text for m in mentions] == ["Caribbean", "Aruba", "Puerto Rico", "Dallas", "Caracas"]
