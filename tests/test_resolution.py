@@ -244,49 +244,45 @@ def test_a_region_named_as_its_big_town_is_the_towns_namesake(geoparser, text, s
     assert (m.place.name, m.place.kind) == (name, "city"), _describe(m)
 
 
-def test_a_countrys_name_heading_a_section_is_the_country(geoparser):
-    # "MEXICO:" heads a roundup's section; a dateline would make it a town (Mexico City is
-    # also called Mexico), which spoke for every "Mexico" in the text.
-    text = ("AMERICAS SECURITY ROUNDUP\n\nMEXICO: SINALOA CIVIL WAR ENTERS ITS SEVENTH MONTH\n\n"
-            "- Culiacan: Gunmen attacked a ranch outside the city.\n"
-            "- Uruapan: Growers said extortion had doubled. Uruapan produces most of the avocados Mexico ships north.")
-    m = _one(geoparser, text, "Mexico")
-    assert m.place.kind == "country", _describe(m)
+# A section's heading: "MEXICO:" would count as a dateline, which makes a town (Mexico City is
+# also called Mexico) of every "Mexico" in the text.
+MEXICO_ROUNDUP = ("AMERICAS SECURITY ROUNDUP\n\nMEXICO: SINALOA CIVIL WAR ENTERS ITS SEVENTH MONTH\n\n"
+                  "- Culiacan: Gunmen attacked a ranch outside the city.\n"
+                  "- Uruapan: Growers said extortion had doubled. Uruapan produces most of the avocados Mexico "
+                  "ships north.")
+# GeoNames gives Arak, Iran, the alternate name "Iraq"; naming Arak lent it support.
+IRAN_STRIKES = (
+    "DUBAI, June 14 (Reuters) - Israeli warplanes struck Iranian nuclear and military sites for a second "
+    "day on Saturday, including near Isfahan and Natanz, while Iran fired further salvoes of ballistic "
+    "missiles at Israel and protests broke out in several Iranian cities, witnesses and state media said.\n"
+    "Iranian media reported strikes near the heavy water reactor at Arak, which Israel had warned residents "
+    "to evacuate, and at a military facility in Khorramabad in Lorestan province. In Tabriz, in the "
+    "northwest, state television showed firefighters at a damaged building at the city's air base.\n"
+    "The Norway-based rights group Hengaw said security forces opened fire on protesters in Mahabad and in "
+    "Piranshahr, near the border with Iraq, killing at least two people. Videos posted on social media "
+    "showed crowds chanting anti-government slogans in Sanandaj and Saqqez, the hometown of Mahsa Amini.")
+# "the Odesa and Chernivtsi regions": both oblasts, though Odessa, Texas (also called Odesa)
+# lies among the text's many Texan places.
+MEASLES_REPORT = ("Ukraine's health ministry said measles cases had been confirmed in the Odesa and Chernivtsi "
+                  "regions near the Romanian border. In the United States, the outbreak that began in Gaines "
+                  "County, Texas, has spread to more than 700 cases. Two children died in Lubbock, and cases were "
+                  "also reported in Midland, El Paso and Odessa.")
+# Durango, Colorado is a town the text's US states speak for; "Durango state" is Mexico's.
+BIRD_FLU_REPORT = ("The newly affected herds are in Nevada and Arizona. California remains the hardest-hit state, "
+                   "and Colorado, Michigan and Idaho have also reported infected herds. In Colorado, poultry "
+                   "workers fell ill in Weld County, near Greeley and Fort Collins, and in Elbert County. "
+                   "Scientists are also watching a case in Durango state earlier this year.")
 
 
-def test_a_countrys_own_name_is_never_a_town_that_goes_by_it_too(geoparser):
-    # GeoNames gives Arak, Iran, the alternate name "Iraq"; naming Arak lent it support.
-    text = ("DUBAI, June 14 (Reuters) - Israeli warplanes struck Iranian nuclear and military sites for a second "
-            "day on Saturday, including near Isfahan and Natanz, while Iran fired further salvoes of ballistic "
-            "missiles at Israel and protests broke out in several Iranian cities, witnesses and state media said.\n"
-            "Iranian media reported strikes near the heavy water reactor at Arak, which Israel had warned residents "
-            "to evacuate, and at a military facility in Khorramabad in Lorestan province. In Tabriz, in the "
-            "northwest, state television showed firefighters at a damaged building at the city's air base.\n"
-            "The Norway-based rights group Hengaw said security forces opened fire on protesters in Mahabad and in "
-            "Piranshahr, near the border with Iraq, killing at least two people. Videos posted on social media "
-            "showed crowds chanting anti-government slogans in Sanandaj and Saqqez, the hometown of Mahsa Amini.")
-    m = _one(geoparser, text, "Iraq")
-    assert (m.place.kind, m.place.country_code) == ("country", "IQ"), _describe(m)
-
-
-def test_two_names_joined_by_and_are_peers(geoparser):
-    # "the Odesa and Chernivtsi regions": both Ukrainian oblasts, though Odessa, Texas (also
-    # called Odesa) lies among the text's many Texan places.
-    text = ("Ukraine's health ministry said measles cases had been confirmed in the Odesa and Chernivtsi regions "
-            "near the Romanian border. In the United States, the outbreak that began in Gaines County, Texas, has "
-            "spread to more than 700 cases. Two children died in Lubbock, and cases were also reported in "
-            "Midland, El Paso and Odessa.")
-    m = _one(geoparser, text, "Odesa")
-    assert (m.place.country_code, m.place.kind) == ("UA", "admin1"), _describe(m)
-
-
-def test_a_state_is_a_state_however_much_the_text_says_of_a_towns_country(geoparser):
-    # Durango, Colorado is a town the text's US states speak for; "Durango state" is Mexico's.
-    text = ("The newly affected herds are in Nevada and Arizona. California remains the hardest-hit state, and "
-            "Colorado, Michigan and Idaho have also reported infected herds. In Colorado, poultry workers fell ill "
-            "in Weld County, near Greeley and Fort Collins, and in Elbert County. Scientists are also watching a case in Durango state earlier this year.")
-    m = _one(geoparser, text, "Durango")
-    assert (m.place.country_code, m.place.kind) == ("MX", "admin1"), _describe(m)
+@pytest.mark.parametrize("text,surface,kind,country", [
+    (MEXICO_ROUNDUP, "Mexico", "country", "MX"),
+    (IRAN_STRIKES, "Iraq", "country", "IQ"),
+    (MEASLES_REPORT, "Odesa", "admin1", "UA"),
+    (BIRD_FLU_REPORT, "Durango", "admin1", "MX"),
+], ids=["heading-not-dateline", "country-not-alternate", "pair-of-peers", "state-not-town"])
+def test_what_the_text_says_of_a_name_outweighs_what_its_other_places_say(geoparser, text, surface, kind, country):
+    m = _one(geoparser, text, surface)
+    assert (m.place.kind, m.place.country_code) == (kind, country), _describe(m)
 
 
 @pytest.mark.parametrize("text,kind,country", [
