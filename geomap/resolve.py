@@ -245,7 +245,7 @@ class Resolver:
         # A dateline names a town ("NEW YORK —", "GENEVA —"), as "the town of" does; a country's
         # name so placed heads a section ("MEXICO: SINALOA CIVIL WAR..."), and is the country.
         typed = (any("type:region" in s.evidence for s in group),
-                 any("type:settlement" in s.evidence or ("dateline" in s.evidence and not _a_countrys_name(s))
+                 any("type:settlement" in s.evidence or ("dateline" in s.evidence and not _also_a_country(s))
                      for s in group),
                  any("type:feature" in s.evidence for s in group), any("definite" in s.evidence for s in group),
                  any("type:state" in s.evidence for s in group))
@@ -276,7 +276,7 @@ class Resolver:
         # (not Hamilton, Bermuda's capital of 900, nor Jamestown, Saint Helena's)
         capital_named = any(p.feature_code in _CAPITAL_CODES and p.population >= _NAMED_CAPITAL_POPULATION
                             for p in cities)
-        country_named = any(p.kind == "country" and name_type == "name" for p, name_type in entries)
+        country_named = _also_a_country(span)
         states = [p for p, name_type in entries
                   if p.kind == "admin1" and name_type == "name" and p.population >= KNOWN_STATE_POPULATION]
         regions_named = any(p.kind in ("admin1", "admin2") and name_type == "name" for p, name_type in entries)
@@ -891,10 +891,6 @@ def _name_key(span: Span) -> str:
     if span.entries and span.entries[0][1] == "code":
         return "place:%d" % span.entries[0][0].id
     return span.key
-
-
-def _a_countrys_name(span: Span) -> bool:
-    return any(place.kind == "country" and kind == "name" for place, kind in span.entries)
 
 
 def _outgrew(city: Place, region: Place) -> bool:
