@@ -770,7 +770,7 @@ def _block_vocatives(text: str, spans: list[Span]) -> None:
         return
     for span in spans:
         ev = span.evidence
-        if span.key not in given or _blocked(span) or not ev.isdisjoint(_PLACE_ONLY_EVIDENCE):
+        if span.key not in given or _blocked(span) or not ev.isdisjoint(_ACCEPTING):
             continue
         start, low = span.start, max(0, span.start - _LOOKBACK)
         addressed = (_SPEAKER_BEFORE.search(text, low, start) or _ADDRESS_BEFORE.search(text, low, start)) \
@@ -780,8 +780,6 @@ def _block_vocatives(text: str, spans: list[Span]) -> None:
         if addressed or asked or closing:
             ev.add("blocked:person")
 
-
-_PLACE_ONLY_EVIDENCE = frozenset(("locative", "type", "appositive", "container"))
 
 
 def _of_evidence(text: str, of_start: int, ev: set[str]) -> None:
