@@ -34,7 +34,7 @@ Henichesk UA|Dzhankoi UA|Yevpatoria UA|Feodosia UA|Simferopol UA|Ochakiv UA|Izma
 Zhytomyr UA|Uman UA|Kremenchuk UA|Poltava UA|Konotop UA|Shostka UA|Okhtyrka UA|Trostianets UA|Lozova UA
 Balakliia UA|Chuhuiv UA|Saky UA|Chornomorske UA|Armyansk UA|Perekop UA|Khartsyzk UA|Snizhne UA|Ilovaisk UA
 Chasiv Yar UA|Bilohorivka UA|Kreminna UA|Svatove UA|Starobilsk UA|Nikopol UA|Marhanets UA|Kryvyi Rih UA
-Pavlohrad UA|Novomoskovsk UA
+Pavlohrad UA|Novomoskovsk UA|Ivanopillia UA|Kurdiumivka UA|Novoiehorivka UA
 Belgorod RU|Kursk RU|Bryansk RU|Sudzha RU|Novorossiysk RU|Engels RU|Grozny RU|Valuyki RU|Shebekino RU
 Graivoron RU|Rylsk RU|Lgov RU|Taganrog RU|Rostov-on-Don RU|Millerovo RU|Yeysk RU|Morozovsk RU|Olenya RU
 Minsk BY|Chisinau MD|Tiraspol MD|Transnistria MD

@@ -26,8 +26,8 @@ import ahocorasick
 
 from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, abbreviated_spellings, arabic_spellings, german_spelling,
-                                 hebrew_spellings, unmarked_spelling)
+from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, UKRAINIAN_NAMED, abbreviated_spellings, arabic_spellings,
+                                 german_spelling, hebrew_spellings, ukrainian_spellings, unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -223,7 +223,8 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
 
 def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
     """Give places in Arabic-speaking countries and Israel the spellings English news uses
-    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), towns elsewhere
+    ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), places in Ukraine
+    Ukraine's own ("Huliaipole" for "Hulyaypole"), towns elsewhere
     their names without marks ("Nekemte" for "Nek’emtē"), and places named "Saint ..." or
     "Mount ..." their abbreviated forms ("St Paul", "St. Lucia"), except where one is another
     place's own name.
@@ -246,6 +247,10 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
             written = german_spelling(rec.name)
             notable = notable or rec.population >= _GERMAN_WRITTEN_POPULATION
             spellings = [written] if written and notable else []
+        elif rec.country_code in UKRAINIAN_NAMED:
+            # war reporting names villages of a few hundred people, in Ukraine's own spelling
+            notable = True
+            spellings = ukrainian_spellings(rec.name)
         else:  # elsewhere villages' marks are mostly in names of people ("Ghulām ‘Alī")
             unmarked = unmarked_spelling(rec.name)
             spellings = [unmarked] if unmarked and notable else []

@@ -12,6 +12,11 @@ Elsewhere GeoNames marks ejectives, soft signs and glottal stops the same way ("
 "Vyaz’ma", "P’yŏngsŏng", "Ts’khinvali"); English news leaves the marks out ("Nekemte",
 "Vyazma", "Pyongsong").
 
+Ukrainian names are romanised in GeoNames the older BGN way, with "y" for я, ю, є, ї and й and a
+mark for the soft sign: "Kup’yans’k", "Avdiyivka", "Hulyaypole", "Kryvyy Rih". Ukraine's own
+system, which its government and most war reporting use, writes "Kupiansk", "Avdiivka",
+"Huliaipole", "Kryvyi Rih". The packages hold that spelling only for some towns.
+
 German names lose their umlauts and sharp s where they cannot be typed: "Unterluess" for
 "Unterlüß", "Grafenwoehr" for "Grafenwöhr".
 
@@ -91,6 +96,26 @@ def german_spelling(name: str) -> str | None:
     where it has none."""
     written = name.translate(_GERMAN_LETTERS)
     return written if written != name else None
+
+
+UKRAINIAN_NAMED = frozenset(("UA",))
+# Ukraine's national romanisation from the BGN one, inside a word (at its start both write "Ya",
+# "Yu", "Ye", "Yi", "Y"): я ю є ("ya" "yu" "ye", and "yo" for йо) become "ia" "iu" "ie" "io";
+# ї ("yi") becomes "i"; й after a vowel ("Hulyaypole", "Kryvyy") becomes "i". A "y" after a
+# consonant is и in both systems ("Kostyantynivka": only its "ya" changes).
+_NATIONAL_VOWEL_AFTER_Y = re.compile("(?<=[a-z])y(?=[aeuo])")
+_NATIONAL_YI = re.compile("(?<=[a-z])yi(?=[a-z])")  # not "Stryi": a final "yi" is ий in Ukraine's own
+_NATIONAL_SHORT_I = re.compile("(?<=[aeiouy])y(?![aeiouy])")
+
+
+def ukrainian_spellings(name: str) -> list[str]:
+    """``name`` as Ukraine's own romanisation writes it ("Avdiivka" for "Avdiyivka", "Kupiansk"
+    for "Kup’yans’k"), and without its marks ("Kupyansk"), where these differ from it."""
+    unmarked = _APOSTROPHES.sub("", name)
+    national = _NATIONAL_VOWEL_AFTER_Y.sub("i", unmarked)
+    national = _NATIONAL_YI.sub("i", national)
+    national = _NATIONAL_SHORT_I.sub("i", national)
+    return [s for s in dict.fromkeys((unmarked, national)) if s != name and s.strip()]
 
 
 def _is_article(word: str, after: str) -> bool:

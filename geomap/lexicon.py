@@ -36,12 +36,16 @@ def first_names() -> frozenset[str]:
 
 
 # Given names of people in world news that the US census list lacks: the name after one is
-# theirs, not a place ("Yair Lapid" is no Israeli settlement).
+# theirs, not a place ("Yair Lapid" is no Israeli settlement). Ukrainian ones in Ukraine's own
+# spelling, which some villages' names share ("Nadiia Ivanova" is no village Nadiya).
 NEWS_GIVEN_NAMES = frozenset("""yair naftali benny yoav bezalel itamar gadi herzi volodymyr oleksandr oleksiy
 andriy dmytro mykhailo vitali vitaliy sergei sergey dmitry dmitri alexei alexey yevgeny ramzan valery
 recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi
 avigdor yitzhak ehud osama khalid khaled hafez ayman hossein hussein saleh tamim faisal petro yulia kyrylo
-valerii hakan nasir xi joao""".split())
+valerii hakan nasir xi joao
+serhii andrii oleksii yurii vitalii anatolii hennadii mykola taras bohdan oleh ihor yevhen pavlo maksym vadym
+denys kostiantyn ruslan nadiia nadiya mariia iryna olena oksana tetiana nataliia yuliia liudmyla svitlana halyna
+kateryna anastasiia viktoriia""".split())
 
 
 @lru_cache(maxsize=1)

@@ -178,6 +178,11 @@ FOUND = [
     # English spellings of Ukrainian towns that the packaged data lacks
     ("Russian troops advanced from Belarus past Chernobyl in 2022.", "Chernobyl", 0, "UA", "city"),
     ("The Vinnitsa region was hit by drones overnight.", "Vinnitsa", 0, "UA", None),
+    # villages in Ukraine's own romanisation, where the packaged data has only the older one
+    # (Ivanopillya, Kurdyumivka, Novoyehorivka) and no other spellings below 5,000 people
+    ("Fighting continued around Ivanopillia, the general staff said.", "Ivanopillia", 0, "UA", "city"),
+    ("Russian units attacked near Kurdiumivka and Novoiehorivka overnight.", "Kurdiumivka", 0, "UA", "city"),
+    ("Russian units attacked near Kurdiumivka and Novoiehorivka overnight.", "Novoiehorivka", 0, "UA", "city"),
     ("Officials in Dodge City said the road was closed.", "Dodge City", 0, "US", "city"),
     # Arabic names as English news spells them, not as GeoNames romanises them ("Jisr ash Shughūr",
     # "Tall ‘Afar", "Ma‘arrat an Nu‘mān", "Al Qā’im", "Shabwah", "Ad Daqahlīyah")
@@ -551,6 +556,9 @@ NOT_FOUND = [
     # given names of people in world news that the US census list lacks
     ("On Monday, Yair Lapid said the talks would go on.", "Lapid", 0),
     ("Karen said the rebels had left.", "Karen", 0),
+    # Ukrainian given names in Ukraine's own spelling, which villages' names share (Nadiya)
+    ("Nadiia Ivanova, a nurse in Kramatorsk, said the shelling lasted all night. Nadiia stayed.", "Nadiia", 0),
+    ("Nadiia Ivanova, a nurse in Kramatorsk, said the shelling lasted all night. Nadiia stayed.", "Nadiia", 1),
     # a word of an Arabic name the gazetteer lacks, before or after its article
     ("Clashes broke out between residents of Bab al-Tabbaneh and Jabal Mohsen.", "Bab", 0),
     ("Fighters entered Mosul al-Jadida on Friday.", "al-Jadida", 0),

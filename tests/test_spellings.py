@@ -1,13 +1,13 @@
 """English news spellings of place names (gazetteer.spellings): Arabic and Hebrew names, names
-with marks for ejectives and soft signs, German names with umlauts, and names opening with
-"Saint" or "Mount"; and what the build makes of them."""
+with marks for ejectives and soft signs, German names with umlauts, Ukrainian names in Ukraine's
+own romanisation, and names opening with "Saint" or "Mount"; and what the build makes of them."""
 from __future__ import annotations
 
 import pytest
 
 from gazetteer import name_key
 from gazetteer.spellings import (abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
-                                 unmarked_spelling)
+                                 ukrainian_spellings, unmarked_spelling)
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -122,3 +122,22 @@ def test_the_build_gives_german_towns_their_written_out_spellings(gazetteer):
     # only German-speaking countries: Finland's Mänttä is not "Maenttae"
     assert any(p.country_code == "FI" for p, _ in gazetteer.entries("mantta"))
     assert not gazetteer.entries("maenttae")
+
+
+@pytest.mark.parametrize("name, spellings", [
+    ("Kup’yans’k", ["Kupyansk", "Kupiansk"]),  # я inside a word, and soft signs
+    ("Avdiyivka", ["Avdiivka"]),  # ї
+    ("Hulyaypole", ["Huliaipole"]),  # я, and й after a vowel
+    ("Kryvyy Rih", ["Kryvyi Rih"]),  # и then й
+    ("Kostyantynivka", ["Kostiantynivka"]),  # the "y" of и stays
+    ("Yenakiyeve", ["Yenakiieve"]),  # a word's first "Ye" stays
+    ("Pokrovs’kyy Rayon", ["Pokrovskyy Rayon", "Pokrovskyi Raion"]),
+    ("Stryi", []), ("Bakhmut", []), ("Yasynuvata", []),  # already so, or nothing to change
+])
+def test_ukrainian_spellings(name, spellings):
+    assert ukrainian_spellings(name) == spellings
+
+
+def test_the_build_gives_ukrainian_villages_their_own_spelling(gazetteer):
+    # a village of 1,500 people, whose other names the packages leave out below 5,000
+    assert any(p.country_code == "UA" and p.name == "Ivanopillya" for p, _ in gazetteer.entries("ivanopillia"))
