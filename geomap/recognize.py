@@ -995,13 +995,19 @@ def _singular(word: str) -> str:
     return ""
 
 
+# The last word of a feature's or a group of places' name, which many papers write in lower case
+# ("the Jordan river", "the Gaza strip", "the Korean peninsula", "the Baltic states").
+_LOWER_CASE_LAST_WORDS = frozenset("""river strip strait peninsula valley states gap reservoir corridor desert basin
+delta plateau island islands heights canal""".split())
+
+
 def _capitalised_words(surface: str) -> bool:
     """Whether every word of a multi-word name is written as a name's word; the last may be
-    "river" in lower case, as many papers write it ("the Jordan river"). A hyphened word
-    that opens with a capital is one ("Pag-asa Island"), and so is one of particles and
+    a feature's kind in lower case, as many papers write it ("the Jordan river"). A hyphened
+    word that opens with a capital is one ("Pag-asa Island"), and so is one of particles and
     capitalised words ("Deir al-Balah")."""
     tokens = surface.split()
-    if tokens[-1] == "river":
+    if tokens[-1] in _LOWER_CASE_LAST_WORDS:
         tokens.pop()
     return all(token[0].isupper() or all(
         w[0].isupper() or w.lower() in lexicon.NAME_PARTICLES or w[0].isdigit() or _ELIDED_PARTICLE.match(w)

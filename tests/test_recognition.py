@@ -216,6 +216,11 @@ FOUND = [
     ("Turkish-backed groups shelled Ain Issa on Sunday.", "Ain Issa", 0, "SY", "city"),
     ("Settlers from Itamar attacked the village, residents said.", "Itamar", 0, "PS", "city"),
     ("Thousands of women and children remain in al-Hol camp.", "al-Hol", 0, "SY", "city"),
+    # a feature's or a group's name with its last word in lower case, as many papers write it
+    ("Rockets were fired from the Gaza strip overnight.", "Gaza strip", 0, "PS", "region"),
+    ("Tension rose on the Korean peninsula after the launch.", "Korean peninsula", 0, None, "region"),
+    ("Sanctions came from Poland and the Baltic states.", "Baltic states", 0, None, "region"),
+    ("Troops crossed the Kakhovka reservoir by boat.", "Kakhovka reservoir", 0, "UA", "sea"),
     # the article lower-cased opens the name
     ("Clashes broke out near al-Bukamal on the Iraqi border.", "al-Bukamal", 0, "SY", "city"),
     ("Militants attacked a checkpoint near el-Arish.", "el-Arish", 0, "EG", "city"),
