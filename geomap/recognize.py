@@ -48,6 +48,7 @@ _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
+    r"(?:/[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})*"  # more places: "BANGKOK/PHNOM PENH, July 24 (Reuters) -"
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+(?:(?:of|and|the)[ \t]+){0,2}[A-Z][\w.]*){0,3})?"  # the region or country
     r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
     r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
@@ -305,7 +306,8 @@ class Recognizer:
                 ev.update(("weak-capital", "headline"))
             elif _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
-            if "weak-capital" in ev and _dateline(text, span):
+            if ("weak-capital" in ev or _after_dateline_slash(text, span, spans[i - 1] if i else None)) \
+                    and _dateline(text, span):
                 ev.add("dateline")
             elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
                     and style != "upper":
@@ -447,11 +449,13 @@ class Recognizer:
                 ev.add("blocked:disease")
             if _a_vehicle(text, span, prev, next_word):
                 ev.add("blocked:vehicle")  # "a 1992 Toyota Corolla", "Toyota pickups", "a Dodge Durango"
-            # "Sunday. Kyiv's mayor": a word that ends the previous sentence is not a given name
-            # or title before this one (an initial or "Gen." is: "Tyrise M. Bell").
+            # "Sunday. Kyiv's mayor": a word that ends the previous sentence or line (a byline's
+            # "Ananda Teresia") is not a given name or title before this one (an initial or "Gen."
+            # is: "Tyrise M. Bell").
             county = cue == "Co"
-            ends_sentence = prev is not None and text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1 \
-                and prev_word.lower() not in lexicon.PERSON_TITLES and not county
+            ends_sentence = prev is not None and ((text[prev[2]:prev[2] + 1] == "." and len(prev_word) > 1
+                                                  and prev_word.lower() not in lexicon.PERSON_TITLES and not county)
+                                                 or "\n" in text[prev[2]:span.start])
             if prev_word and prev_word[0].isupper() and not style and not county and \
                     _TITLED_NAME_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start):
                 ev.add("blocked:person")
@@ -703,6 +707,12 @@ def _kind_after_own_name(words: list[str], places: list[tuple[Place, str]], type
     if not typed or own in lexicon.POSITION_WORDS:
         return False
     return any(name_key(p.name) == own for p, _ in places)
+
+
+def _after_dateline_slash(text: str, span: Span, before: Span | None) -> bool:
+    """Whether ``span`` follows a dateline's place after a slash: "PHNOM PENH" in
+    "BANGKOK/PHNOM PENH, July 24 (Reuters) -"."""
+    return before is not None and "dateline" in before.evidence and text[before.end:span.start] == "/"
 
 
 def _dateline(text: str, span: Span) -> bool:

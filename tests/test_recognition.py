@@ -98,6 +98,13 @@ FOUND = [
     # a dateline's country may run to several words joined by "of", "and", "the"
     ("GOMA, Democratic Republic of the Congo — Rebels seized a town west of the city.", "GOMA", 0, "CD", "city"),
     ("SARAJEVO, Bosnia and Herzegovina — Talks resumed on Monday.", "SARAJEVO", 0, "BA", "city"),
+    # a dateline of two places, each in capitals
+    ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "BANGKOK", 0, "TH", "city"),
+    ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "PHNOM PENH", 0, "KH", "city"),
+    ("LONDON/HOUSTON, May 2 (Reuters) - Oil prices rose on Friday.", "HOUSTON", 0, "US", "city"),
+    # a byline's last word, on the line before, is no given name of the dateline's place
+    ("By Stanley Widianto and Ananda Teresia\n\nJAKARTA, Nov 21 (Reuters) - A quake hit the island.",
+     "JAKARTA", 0, "ID", "city"),
     # a name that is also a surname, where someone lives or serves
     ("A Lancaster man was charged with arson on Friday.", "Lancaster", 0, "US", None),
     ("Richmond police said the road reopened after the crash.", "Richmond", 0, "US", None),
