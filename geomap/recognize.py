@@ -58,6 +58,8 @@ _DATELINE_TAIL = re.compile(
 _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
 # Compass points written short before a name: "S.E. Portland" is no person's initials.
 _COMPASS = re.compile(r"[NS]\.[EW]\.")
+# A country's or body's initials before a name: "the U.S. Gulf of Mexico", "U.K. Midlands".
+_ABBREVIATION_END = re.compile(r"U\.[SKN]\.")
 # A party's initials before a state: "D-Pa.", "R-W. Va.", "DFL-Minn." (but not "X-Men-Pa.").
 _PARTY = re.compile(r"(?<![\w-])[A-Z]{1,3}-\Z")
 # What is said only of a river or a sea: "the left bank of the Dnipro", "the mouth of the
@@ -472,7 +474,8 @@ class Recognizer:
                     low in lexicon.NEWS_GIVEN_NAMES or low not in self.common_words
                     or not (style or _sentence_starts_before(text, prev[1])))
                 initial = len(prev_word) == 1 and text[prev[2]:prev[2] + 1] == "." \
-                    and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland"
+                    and not _COMPASS.fullmatch(text, prev[1] - 2, prev[2] + 1) \
+                    and not _ABBREVIATION_END.fullmatch(text, prev[1] - 2, prev[2] + 1)  # "S.E. Portland", "U.S. Gulf"
                 # A known region before a town is the town's ("Georgia Atlanta" in a headline),
                 # but not before a surname ("Jordan Henderson").
                 container_before = prev_span is not None and _is_known_container(prev_span) \
@@ -628,10 +631,11 @@ class Recognizer:
         ev = span.evidence
         # One sense per text: a surname stays a surname ("Merkel said"), but a country's
         # name alone stays the country ("Jordan would host", beside "Michael Jordan").
-        if _blocked(span) or (_vetoed_as_someones(span, persons)
+        if _blocked(span) or (_vetoed_as_someones(span, persons) and "container" not in ev
                               and not ("locative" in ev and (_prominent(span) or "locative:place" in ev)
                                        and "possessive" not in ev and "part-of-name" not in ev)):
-            # (but "in Gaza" is the place a reader knows, though "Ahmed Gaza" was someone there)
+            # (but "in Gaza" is the place a reader knows, though "Ahmed Gaza" was someone there,
+            # and so is "IPSWICH, England" beside the referee Darren England: for that mention)
             return False
         strong = "type" in ev or "appositive" in ev or "dateline" in ev or "container" in ev
         if span.key in lexicon.TIME_WORDS:

@@ -102,6 +102,11 @@ FOUND = [
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "BANGKOK", 0, "TH", "city"),
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "PHNOM PENH", 0, "KH", "city"),
     ("LONDON/HOUSTON, May 2 (Reuters) - Oil prices rose on Friday.", "HOUSTON", 0, "US", "city"),
+    # a country's initials before a name are no person's ("the U.S. Gulf of Mexico")
+    ("Oil output in the U.S. Gulf of Mexico fell by a third.", "Gulf of Mexico", 0, None, "sea"),
+    # a comma after a town it holds makes this mention the place, though someone has the name
+    ("The referee, Darren England, sent him off.\n\nIPSWICH, England — Town drew again.", "England", 1,
+     "GB", None),
     # a byline's last word, on the line before, is no given name of the dateline's place
     ("By Stanley Widianto and Ananda Teresia\n\nJAKARTA, Nov 21 (Reuters) - A quake hit the island.",
      "JAKARTA", 0, "ID", "city"),
@@ -614,6 +619,9 @@ NOT_FOUND = [
     ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
     # a country's name that is a given name, before a surname that is a town's: someone's name
     ("The former England captain Jordan Henderson said he was shocked.", "Henderson", 0),
+    # ... and stays someone where nothing says otherwise, though another mention is the place
+    ("The referee, Darren England, sent him off.\n\nIPSWICH, England — Town drew again. England waved play on.",
+     "England", 2),
     # a plural of a word is the word's, where a place goes by it only as an alternate name
     ("Farmers lost their crops to the drought.", "Farmers", 0),
     ("He is treasurer of the Future Farmers of America.", "Farmers", 0),
