@@ -304,6 +304,14 @@ class Recognizer:
             next_word = nxt.group(1) if nxt else ""
             ev = span.evidence
             style = _line_style(text, span.start, line)
+            if style == "byline":
+                style = "title"  # read as a headline is, where a capital says nothing
+                after_comma = text[max(0, span.start - 3):span.start].rstrip().endswith(",")
+                if prev_word.lower() not in ("in", "at", "from") and not after_comma \
+                        and next_word.lower() not in _BYLINE_DESKS:
+                    # "By Tarek Amara and ..."; but "By Jane Doe in Kyiv", "By Jane Doe, Garissa",
+                    # "Reporting by Dubai newsroom"
+                    ev.add("blocked:byline")
             if style:
                 ev.update(("weak-capital", "headline"))
             elif _sentence_starts_before(text, span.start):
@@ -1028,9 +1036,17 @@ def _capitalised_words(surface: str) -> bool:
         for w in _WORD.findall(token)) for token in tokens)
 
 
+# A line that names a story's reporters: "By Tarek Amara and Angelo Amante", "(Reporting by
+# Ananda Teresia; Editing by Alex Richardson)". Their names are people's, whatever else they are.
+_BYLINE = re.compile(r"\(?(?:By|(?:Additional )?[Rr]eporting by|Writing by|Editing by)[ \t]+[A-Z]")
+_BYLINE_LENGTH = 160
+_BYLINE_DESKS = frozenset("newsroom bureau desk staff correspondent office".split())
+
+
 def _line_style(text: str, offset: int, last: list) -> str | None:
     """"upper" or "title" when the line holding ``offset`` is a headline (most words
-    capitalised, no closing full stop) or in capitals throughout, else None.
+    capitalised, no closing full stop) or in capitals throughout, "byline" when it names the
+    story's reporters, else None.
 
     ``last`` remembers the line asked about before ([start, end, style]). Offsets come in
     text order, so the search for a line's start never goes back past the previous line:
@@ -1045,7 +1061,9 @@ def _line_style(text: str, offset: int, last: list) -> str | None:
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].strip()
     style = None
-    if not any(ch.islower() for ch in line):
+    if _BYLINE.match(line) and len(line) <= _BYLINE_LENGTH and not line.endswith("."):  # not "By Sunday, ..."
+        style = "byline"
+    elif not any(ch.islower() for ch in line):
         # a line in capitals, full stop or not, is a heading or a script's ("WE BEGIN IN
         # GEORGIA.", "BASILAN"), not a run of acronyms ("UNHCR")
         if sum(len(w) for w in _WORD.findall(line) if len(w) > 3) >= 6:

@@ -102,6 +102,12 @@ FOUND = [
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "BANGKOK", 0, "TH", "city"),
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "PHNOM PENH", 0, "KH", "city"),
     ("LONDON/HOUSTON, May 2 (Reuters) - Oil prices rose on Friday.", "HOUSTON", 0, "US", "city"),
+    # a byline's place: where the reporter is, or the desk
+    ("By Jane Doe in Kyiv\n\nDrones hit the port overnight, officials said.", "Kyiv", 0, "UA", "city"),
+    ("By Katarzyna Wisniewska, Bialystok\n\nGuards said the fence held.", "Bialystok", 0, "PL", "city"),
+    ("Prices rose.\n(Reporting by Dubai newsroom; Editing by Alex Richardson)", "Dubai", 0, "AE", "city"),
+    # "By" opening a sentence is no byline
+    ("By Sunday, rebels had entered Damascus. Crowds gathered in the square.", "Damascus", 0, "SY", "city"),
     # a country's initials before a name are no person's ("the U.S. Gulf of Mexico")
     ("Oil output in the U.S. Gulf of Mexico fell by a third.", "Gulf of Mexico", 0, None, "sea"),
     # a comma after a town it holds makes this mention the place, though someone has the name
@@ -619,6 +625,10 @@ NOT_FOUND = [
     ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
     # a country's name that is a given name, before a surname that is a town's: someone's name
     ("The former England captain Jordan Henderson said he was shocked.", "Henderson", 0),
+    # a byline names people, whatever else their names are
+    ("Boats intercepted off Sfax\nBy Tarek Amara and Angelo Amante\n\nSFAX, Tunisia (Reuters) - Boats left.",
+     "Amara", 0),
+    ("Boats left Sfax on Monday.\n(Reporting by Tarek Amara; Editing by Alex Richardson)", "Amara", 0),
     # ... and stays someone where nothing says otherwise, though another mention is the place
     ("The referee, Darren England, sent him off.\n\nIPSWICH, England — Town drew again. England waved play on.",
      "England", 2),
