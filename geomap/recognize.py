@@ -45,6 +45,9 @@ _POSSESSIVE_THEN_NAME = re.compile(r"['’]s[ \t]+[A-Z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
+# A Romance particle and a capitalised word after a name go on with it: "Santa Maria do Herval",
+# "Ilha Grande de Gurupá", "Charles de Gaulle".
+_PARTICLE_THEN_NAME = re.compile(r" (?:de|do|da|dos|das|del|de la|de los|de las|di|della|du|des) [A-ZÀ-ÖØ-Þ]")
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
@@ -560,6 +563,8 @@ class Recognizer:
                 # everyone knows stays: "Mosul al-Jadida" is a quarter of Mosul.
                 # Only here: the word elsewhere in the text may be the place.
                 ev.update(("part-of-name", "blocked:arabic-name"))
+            elif _PARTICLE_THEN_NAME.match(text, span.end) and not _prominent(span):
+                ev.update(("part-of-name", "blocked:longer-name"))  # the same for a name the gazetteer lacks
             if i > 0 and text[spans[i - 1].end:span.start] == " " and text.startswith(_ARTICLES, span.start):
                 ev.add("blocked:arabic-name")  # and the rest of one: "Mosul al-Jadida" is not El Jadida
             elif text.endswith("-", 0, span.start):
