@@ -192,6 +192,14 @@ FOUND = [
     ("Officials in Krasnodar Krai said a refinery was hit.", "Krasnodar Krai", 0, "RU", "admin1"),
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
     ("Cholera spread along the Nile after the floods.", "Nile", 0, None, "river"),
+    # regions and islands that only a small namesake town had ("Patagonia", Arizona; "Yorkshire",
+    # Virginia; "North Pole", Alaska; "New England", North Dakota), or nothing
+    ("Fire crews in Patagonia fought the blaze for a week.", "Patagonia", 0, None, "region"),
+    ("Fans from Yorkshire travelled south for the final.", "Yorkshire", 0, "GB", "region"),
+    ("The expedition reached the North Pole in April.", "North Pole", 0, None, "region"),
+    ("Snow fell across New England and the Midwest.", "New England", 0, "US", "region"),
+    ("Snow fell across New England and the Midwest.", "Midwest", 0, "US", "region"),
+    ("Migrant boats reached Gran Canaria and Lanzarote.", "Gran Canaria", 0, "ES", "region"),
     ("Officials in Toyota said the car plant would reopen.", "Toyota", 0, "JP", "city"),
     # English spellings of Ukrainian towns that the packaged data lacks
     ("Russian troops advanced from Belarus past Chernobyl in 2022.", "Chernobyl", 0, "UA", "city"),
