@@ -323,8 +323,10 @@ class Recognizer:
                     and _dateline(text, span):
                 ev.add("dateline")
             elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
-                    and style != "upper":
-                ev.add("blocked:acronym")  # "NATO" is not Nato, Philippines
+                    and style != "upper" and not (_in_capitals_line(text, span) and _prominent(span)):
+                # "NATO" is not Nato, Philippines; but a short heading in capitals is its place's
+                # ("LAOS", "SRI LANKA")
+                ev.add("blocked:acronym")
             # A word that ends the sentence before says nothing of this one ("Troops left. The Post").
             cue = "" if prev_word[:1].islower() and text[prev[2]:prev[2] + 1] == "." else prev_word
             if cue.lower() in lexicon.LOCATIVE_CUES and (cue[0].islower() or (
@@ -724,6 +726,13 @@ def _kind_after_own_name(words: list[str], places: list[tuple[Place, str]], type
     if not typed or own in lexicon.POSITION_WORDS:
         return False
     return any(name_key(p.name) == own for p, _ in places)
+
+
+def _in_capitals_line(text: str, span: Span) -> bool:
+    """Whether the line holding ``span`` has no lower-case letter."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return not any(ch.islower() for ch in text[start:end if end >= 0 else len(text)])
 
 
 def _after_dateline_slash(text: str, span: Span, before: Span | None) -> bool:

@@ -98,6 +98,9 @@ FOUND = [
     # a dateline's country may run to several words joined by "of", "and", "the"
     ("GOMA, Democratic Republic of the Congo — Rebels seized a town west of the city.", "GOMA", 0, "CD", "city"),
     ("SARAJEVO, Bosnia and Herzegovina — Talks resumed on Monday.", "SARAJEVO", 0, "BA", "city"),
+    # a short heading in capitals names its place
+    ("Regional floods\n\nSRI LANKA\nRain hit the south on Monday.", "SRI LANKA", 0, "LK", "country"),
+    ("Regional floods\n\nLAOS\nThe Mekong rose on Monday.", "LAOS", 0, "LA", "country"),
     # a dateline of two places, each in capitals
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "BANGKOK", 0, "TH", "city"),
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "PHNOM PENH", 0, "KH", "city"),
@@ -636,6 +639,8 @@ NOT_FOUND = [
     ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
     # a country's name that is a given name, before a surname that is a town's: someone's name
     ("The former England captain Jordan Henderson said he was shocked.", "Henderson", 0),
+    # an acronym alone on a line is no heading of a small place (Nato, Philippines)
+    ("Briefing\n\nNATO\nThe alliance met on Monday.", "NATO", 0),
     # a byline names people, whatever else their names are
     ("Boats intercepted off Sfax\nBy Tarek Amara and Angelo Amante\n\nSFAX, Tunisia (Reuters) - Boats left.",
      "Amara", 0),
