@@ -479,7 +479,7 @@ class Recognizer:
                     and not text.startswith(("'s", "’s"), span.end):
                 ev.add("blocked:person")  # "the foreign ministry spokesman, Lin Jian, said"
             if prev_word and prev_word[0].isupper() and not ends_sentence and not county:
-                low = prev_word.lower()
+                low = fold(prev_word)  # "Luís Gonzaga": the census lists write no accents
                 prev_span = spans[i - 1] if i > 0 and spans[i - 1].end >= prev[2] else None
                 # A given name that is also a word ("Will", "Mike", "In") counts only mid-sentence;
                 # one of world news ("Xi", "Benny", "Rishi") anywhere.
