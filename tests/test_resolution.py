@@ -489,7 +489,7 @@ CURATED = [
     ("Russian warships in the Black Sea fired missiles at Odesa.", "Odesa", "city", "UA", 1),
     ("A blast damaged the bridge over the Kerch Strait on Monday.", "Kerch Strait", "strait", None, 5),
     ("Leaders gathered in Europe for the summit.", "Europe", "continent", None, 5),
-    ("Ships slowed near the Bab-el-Mandeb strait after the attack.", "Bab-el-Mandeb", "strait", None, 5),
+    ("Ships slowed near the Bab-el-Mandeb strait after the attack.", "Bab-el-Mandeb strait", "strait", None, 5),
     ("Election officials in Fulton County counted ballots overnight.", "Fulton County", "admin2", "US", 2),
     ("Ukraine's army said it repelled attacks near Bakhmut.", "Bakhmut", "city", "UA", 1),
 ]
