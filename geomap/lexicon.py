@@ -132,7 +132,16 @@ ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah",
                  "United Russia", "al-Shabab", "al-Shabaab", "al Shabab", "al Shabaab", "Voice of America",
                  "Radio Free Europe", "Nord Stream", "Kurdistan Workers' Party", "Kurdistan Workers’ Party",
                  "Kurdistan Workers Party", "Caspian Pipeline Consortium", "Pacific Islands Forum", "Tren de Aragua",
-                 "Reform UK", "Police Scotland")
+                 "Reform UK", "Police Scotland",
+                 # armed groups and parties named after the land they fight or stand for
+                 "Patriotic Union of Kurdistan", "Kurdistan Democratic Party", "Democratic Party of Iranian Kurdistan",
+                 "Kurdistan Free Life Party", "Sinjar Resistance Units", "Tigray People's Liberation Front",
+                 "Tigray People’s Liberation Front", "Sudan People's Liberation", "Sudan People’s Liberation",
+                 "South Sudan People's Defence Forces", "South Sudan People’s Defence Forces",
+                 "al-Qaeda in the Arabian Peninsula", "al Qaeda in the Arabian Peninsula", "Kachin Independence Army",
+                 "Karen National Union", "Alliance of Sahel States", "Congo River Alliance", "Nur Otan",
+                 # bodies whose names hold a region's
+                 "Council of Europe", "Arctic Council", "Chatham House", "Gaza Humanitarian Foundation")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())

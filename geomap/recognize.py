@@ -224,9 +224,10 @@ class Recognizer:
         self.first_names = lexicon.first_names() | lexicon.NEWS_GIVEN_NAMES
         self.surnames = lexicon.surnames()
         self.organisations = re.compile("|".join(map(re.escape, lexicon.ORGANISATIONS)), re.IGNORECASE)
-        # What a span inside one of them can be: the whole name ("Red Cross") or a word of it.
-        self.organisation_words = frozenset(fold(part).strip() for name in lexicon.ORGANISATIONS
-                                            for part in (name, *name.split()))
+        # What a span inside one of them can be: the whole name ("Red Cross") or a run of its
+        # words ("Arabian Peninsula" in "al-Qaeda in the Arabian Peninsula").
+        self.organisation_words = frozenset(fold(" ".join(words[i:j])).strip() for words in map(
+            str.split, lexicon.ORGANISATIONS) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
 
     def find(self, text: str) -> list[Span]:
         return self.find_with_context(text)[0]
@@ -428,8 +429,9 @@ class Recognizer:
                 ev.add("blocked:organisation")  # "Islamic State Sahel Province"
             if common and _NUMBERED.match(text, span.end):
                 ev.add("blocked:designation")  # "Region 1", "Loop 286", "Lot No. 5"
-            elif text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):
-                ev.add("blocked:designation")  # a flu strain's name: "A/California/7/2009"
+            elif text[span.start - 1:span.start] == "/" and text.startswith("/", span.end) and "dateline" not in ev:
+                # a flu strain's name: "A/California/7/2009"; not "NEW DELHI/GUWAHATI/KOLKATA, ..."
+                ev.add("blocked:designation")
             if i > 0 and RENAMING_GAP.fullmatch(text, spans[i - 1].end, span.start):
                 ev.add("renamed")  # "Chennai, formerly Madras": each is a name of the same place
                 spans[i - 1].evidence.add("renamed")
@@ -1032,9 +1034,9 @@ def _singular(word: str) -> str:
 
 
 # The last word of a feature's or a group of places' name, which many papers write in lower case
-# ("the Jordan river", "the Gaza strip", "the Korean peninsula", "the Baltic states").
+# ("the Jordan river", "the Gaza strip", "the Korean peninsula", "the Baltic states", "the Tishrin dam").
 _LOWER_CASE_LAST_WORDS = frozenset("""river strip strait peninsula valley states gap reservoir corridor desert basin
-delta plateau island islands heights canal""".split())
+delta plateau island islands heights canal dam airport""".split())
 
 
 def _capitalised_words(surface: str) -> bool:

@@ -98,6 +98,9 @@ FOUND = [
     # a dateline's country may run to several words joined by "of", "and", "the"
     ("GOMA, Democratic Republic of the Congo — Rebels seized a town west of the city.", "GOMA", 0, "CD", "city"),
     ("SARAJEVO, Bosnia and Herzegovina — Talks resumed on Monday.", "SARAJEVO", 0, "BA", "city"),
+    # ... three places, the middle one between slashes (as a flu strain's name has its place)
+    ("NEW DELHI/GUWAHATI/KOLKATA, July 3 (Reuters) - Floods spread.", "GUWAHATI", 0, "IN", "city"),
+    ("Water rose behind the Tishrin dam near Manbij.", "Tishrin dam", 0, "SY", None),
     # a short heading in capitals names its place
     ("Regional floods\n\nSRI LANKA\nRain hit the south on Monday.", "SRI LANKA", 0, "LK", "country"),
     ("Regional floods\n\nLAOS\nThe Mekong rose on Monday.", "LAOS", 0, "LA", "country"),
@@ -639,6 +642,10 @@ NOT_FOUND = [
     ("Strikers Hani El-Egeizi and Ahmed Belal were dropped.", "Hani", 0),
     # a country's name that is a given name, before a surname that is a town's: someone's name
     ("The former England captain Jordan Henderson said he was shocked.", "Henderson", 0),
+    # armed groups, parties and bodies named after a land, and a run of words inside one
+    ("Fighters of the Patriotic Union of Kurdistan met officials in Erbil.", "Kurdistan", 0),
+    ("AQAP, or al-Qaeda in the Arabian Peninsula, claimed the attack in Yemen.", "Arabian Peninsula", 0),
+    ("The Tigray People's Liberation Front said Mekelle was calm.", "Tigray", 0),
     # a given name written with its accent, which the census lists leave out
     ("The mayor, Luís Gonzaga, said the river rose in Canoas.", "Gonzaga", 0),
     # an acronym alone on a line is no heading of a small place (Nato, Philippines)
