@@ -382,6 +382,9 @@ def _write_db(path: Path, records: Iterable[PlaceRecord], prefs: dict[str, str],
     say(f"writing {len(place_rows):,} places and {len(name_rows):,} names")
     conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
+    # Borders go both ways; the packaged lists do not always say so (Sudan lists Chad, Chad
+    # does not list Sudan).
+    neighbour_rows = sorted({*neighbour_rows, *((b, a) for a, b in neighbour_rows)})
     conn.executemany("INSERT INTO neighbours VALUES (?,?)", neighbour_rows)
     conn.executemany("INSERT INTO prefs VALUES (?,?)",
                      [(k, id_of_key[v]) for k, v in prefs.items() if v in id_of_key])
