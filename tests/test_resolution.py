@@ -533,6 +533,7 @@ def test_a_region_without_linked_towns_sits_at_its_namesake_town(geoparser, text
     # (a Sofiyivka 250 km west of Donetsk oblast; Silesian towns under Lesser Poland)
     ("Russia shelled towns across Donetsk Oblast on Sunday.", "Donetsk Oblast", 48.0, 37.8),
     ("Floods hit villages across Malopolskie province.", "Malopolskie", 49.9, 20.2),
+    ("Floods hit towns across Jiangsu province.", "Jiangsu", 33.0, 119.2),  # was in Henan, 750 km west
 ])
 def test_a_regions_point_ignores_a_stray_town(geoparser, text, surface, lat, lon):
     place = {m.text: m for m in geoparser.geoparse(text)}[surface].place

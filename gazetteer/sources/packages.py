@@ -216,18 +216,14 @@ def _box(points: list[tuple[float, float]]) -> list[float]:
 
 
 def _without_strays(values: list[float]) -> list[float]:
+    """Sorted ``values`` without the strays at either end, one or a cluster of them (Tokyo's
+    Ogasawara islands, 1,000 km south)."""
     limit = int(len(values) * _STRAYS_PER_SIDE)
-    low, high = 0, len(values) - 1
-    for _ in range(limit):
-        gap = max(_STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[high] - values[low + 1]))
-        if values[low + 1] - values[low] <= gap:
-            break
-        low += 1
-    for _ in range(limit):
-        gap = max(_STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[high - 1] - values[low]))
-        if values[high] - values[high - 1] <= gap:
-            break
-        high -= 1
+    last = len(values) - 1
+    low = max((j for j in range(1, limit + 1) if values[j] - values[j - 1] > max(
+        _STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[last] - values[j]))), default=0)
+    high = min((last - j for j in range(1, limit + 1) if values[last - j + 1] - values[last - j] > max(
+        _STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[last - j] - values[low]))), default=last)
     return values[low:high + 1]
 
 
