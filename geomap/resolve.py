@@ -301,6 +301,10 @@ class Resolver:
                     # "New York" is not Niu-York, a Donetsk village that once went by the name,
                     # however Ukrainian the text
                     score -= _BORROWED_STATE_NAME_PENALTY
+            elif place.kind == "admin2" and name_type == "alt" and states and not region_typed:
+                # nor is "Ohio" Ohio County, Kentucky, which GeoNames also calls so, however much
+                # the text says of Kentucky ("Ohio and Daviess counties" still are)
+                score -= _BORROWED_STATE_NAME_PENALTY
             if place.feature_code in _CAPITAL_CODES:
                 score += _CAPITAL_BONUS
             if name_type == "alt":

@@ -814,6 +814,8 @@ NEWS_SENSES = [
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
+    # a state's name, not a county's that GeoNames also calls so, however Kentucky the text
+    ("Newport and Covington, Kentucky, won. Across the river in Ohio, Elder beat Moeller.", "Ohio", "admin1", "US"),
     # "states" after the wider region, not after Burkina Faso's Sahel region
     ("Mali, Niger and Burkina Faso are Sahel states.", "Sahel", "region", None),
     # a state that was, and countries by the names they had
