@@ -320,8 +320,10 @@ class Recognizer:
                 ev.update(("weak-capital", "headline"))
             elif _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
-            if ("weak-capital" in ev or _after_dateline_slash(text, span, spans[i - 1] if i else None)) \
-                    and _dateline(text, span):
+            if (("weak-capital" in ev and (not style or _only_names_before(text, spans, i)))
+                    or _after_dateline_slash(text, span, spans[i - 1] if i else None)) and _dateline(text, span):
+                # (a headline's dateline follows nothing but places: "SAGAING AND MANDALAY:", not
+                # "PREP ROUNDUP: Highlands rolls")
                 ev.add("dateline")
             elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
                     and style != "upper" and not (_in_capitals_line(text, span) and _prominent(span)):
@@ -735,6 +737,23 @@ def _in_capitals_line(text: str, span: Span) -> bool:
     start = text.rfind("\n", 0, span.start) + 1
     end = text.find("\n", span.end)
     return not any(ch.islower() for ch in text[start:end if end >= 0 else len(text)])
+
+
+_CONNECTORS_ONLY = re.compile(r"[\s,/&]*(?:(?:and|AND|And)[\s,/&]+)*[\s,/&]*")
+
+
+def _only_names_before(text: str, spans: list[Span], i: int) -> bool:
+    """Whether nothing but place names and "and", commas or slashes come between the start of
+    the line holding ``spans[i]`` and it."""
+    start = text.rfind("\n", 0, spans[i].start) + 1
+    pieces, pos = [], spans[i].start
+    for before in reversed(spans[:i]):
+        if before.end <= start:
+            break
+        pieces.append(text[before.end:pos])
+        pos = before.start
+    pieces.append(text[start:pos])
+    return all(_CONNECTORS_ONLY.fullmatch(piece) for piece in pieces)
 
 
 def _after_dateline_slash(text: str, span: Span, before: Span | None) -> bool:

@@ -101,6 +101,8 @@ FOUND = [
     # ... three places, the middle one between slashes (as a flu strain's name has its place)
     ("NEW DELHI/GUWAHATI/KOLKATA, July 3 (Reuters) - Floods spread.", "GUWAHATI", 0, "IN", "city"),
     ("Water rose behind the Tishrin dam near Manbij.", "Tishrin dam", 0, "SY", None),
+    ("Weekly brief\n\nKAYAH AND KAREN: LOIKAW AND MYAWADDY\nIn Loikaw, fighting went on.", "KAREN", 0, "MM",
+     "admin1"),
     # a short heading in capitals names its place
     ("Regional floods\n\nSRI LANKA\nRain hit the south on Monday.", "SRI LANKA", 0, "LK", "country"),
     ("Regional floods\n\nLAOS\nThe Mekong rose on Monday.", "LAOS", 0, "LA", "country"),
@@ -648,6 +650,8 @@ NOT_FOUND = [
     ("The Tigray People's Liberation Front said Mekelle was calm.", "Tigray", 0),
     # a given name written with its accent, which the census lists leave out
     ("The mayor, Luís Gonzaga, said the river rose in Canoas.", "Gonzaga", 0),
+    # a headline's word before a colon is no dateline unless only places come before it
+    ("PREP ROUNDUP: Highlands rolls past Cooper\n\nFORT THOMAS, Ky. - Highlands won.", "ROUNDUP", 0),
     # an acronym alone on a line is no heading of a small place (Nato, Philippines)
     ("Briefing\n\nNATO\nThe alliance met on Monday.", "NATO", 0),
     # a byline names people, whatever else their names are
