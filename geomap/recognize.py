@@ -45,6 +45,7 @@ _POSSESSIVE_THEN_NAME = re.compile(r"['’]s[ \t]+[A-Z]")
 # The Arabic article, lower-cased, opens a name in news: "al-Bukamal", "el-Arish".
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
+_BRACKETS = re.compile(r"[()\[\]{}]")
 # A Romance particle and a capitalised word after a name go on with it: "Santa Maria do Herval",
 # "Ilha Grande de Gurupá", "Charles de Gaulle".
 _PARTICLE_THEN_NAME = re.compile(r" (?:de|do|da|dos|das|del|de la|de los|de las|di|della|du|des) [A-ZÀ-ÖØ-Þ]")
@@ -264,6 +265,8 @@ class Recognizer:
             if start < last_end:
                 continue
             surface = text[start:end]
+            if code is None and _BRACKETS.search(surface):
+                continue  # no name runs across a bracket: "JD(U)'s" is no "U S" (U.S.)
             if code is None and " " in surface.strip() and not _capitalised_words(surface):
                 continue  # "New york times": a multi-word name needs its words capitalised
             if code is not None:

@@ -650,6 +650,8 @@ NOT_FOUND = [
     ("The Tigray People's Liberation Front said Mekelle was calm.", "Tigray", 0),
     # a given name written with its accent, which the census lists leave out
     ("The mayor, Luís Gonzaga, said the river rose in Canoas.", "Gonzaga", 0),
+    # no name runs across a bracket: "JD(U)'s" is no "U S"
+    ("The JD(U)'s leader spoke in Patna on Monday.", "U)'s", 0),
     # a headline's word before a colon is no dateline unless only places come before it
     ("PREP ROUNDUP: Highlands rolls past Cooper\n\nFORT THOMAS, Ky. - Highlands won.", "ROUNDUP", 0),
     # an acronym alone on a line is no heading of a small place (Nato, Philippines)
