@@ -143,6 +143,7 @@ def build_locked(data_dir: Path, *, geonames_dir: Path | None = None, min_popula
     _add_news_spellings(by_key.values())
     _share_names_with_namesake_regions(by_key.values())
     prefs = _apply_curated(by_key, say)
+    _share_curated_names_with_namesake_regions(by_key.values())
 
     # Per-process names, so two builds into one directory never write the same file.
     db_tmp = data_dir / f"{DB_NAME}.{os.getpid()}.tmp"
@@ -280,6 +281,27 @@ def _share_names_with_namesake_regions(records: Iterable[PlaceRecord]) -> None:
             rec.names.extend(name for name in town.names
                              if SequenceMatcher(None, own, name_key(name)).ratio() >= _SPELLING_SIMILARITY)
             rec.spellings.extend(town.spellings)
+
+
+def _share_curated_names_with_namesake_regions(records: Iterable[PlaceRecord]) -> None:
+    """Give an admin-1 region that goes by its main town's name the English names a curated
+    row gives that town: news writes "the Zaporozhye region", "the Kiev region", "the Kharkov
+    region" as it writes "Zaporozhye", "Kiev" and "Kharkov" for the towns."""
+    records = list(records)
+    towns: dict[tuple[str, str], PlaceRecord] = {}  # (admin-1 code, a name) -> the biggest town so called
+    for rec in records:
+        if rec.kind == "city" and rec.admin1 and rec.curated_names:
+            for name in (rec.name, *rec.curated_names, *rec.spellings):
+                key = (rec.admin1, name_key(name))
+                if key not in towns or rec.population > towns[key].population:
+                    towns[key] = rec
+    for rec in records:
+        if rec.kind != "admin1" or not rec.admin1:
+            continue
+        town = next((towns[key] for name in (rec.name, *rec.names, *rec.curated_names)
+                     if (key := (rec.admin1, name_key(name))) in towns), None)
+        if town is not None:
+            rec.curated_names.extend(town.curated_names)
 
 
 def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, str]:

@@ -814,6 +814,10 @@ NEWS_SENSES = [
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
+    # a region by its town's Russian name, as Russian statements and older reports write it
+    ("Russian forces took a village in the Zaporozhye region.", "Zaporozhye", "admin1", "UA"),
+    ("Drones struck the Kharkov region overnight.", "Kharkov", "admin1", "UA"),
+    ("Officials in Zaporozhye said the plant was safe.", "Zaporozhye", "city", "UA"),
     # a state's name, not a county's that GeoNames also calls so, however Kentucky the text
     ("Newport and Covington, Kentucky, won. Across the river in Ohio, Elder beat Moeller.", "Ohio", "admin1", "US"),
     # "states" after the wider region, not after Burkina Faso's Sahel region
