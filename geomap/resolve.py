@@ -68,6 +68,7 @@ _STATES_NAME_PENALTY = 3.0
 # Out of the running, whatever support the text gives: a village that carries a great state's
 # name only as an alternate one.
 _BORROWED_STATE_NAME_PENALTY = 20.0
+_BORROWED_STATE_RATIO = 10  # ... where the state has ten times the town's people
 _VILLAGE_POPULATION = 10_000
 # A town GeoNames gives no population (30,000 of the packaged towns, many in Syria, Iraq and
 # Yemen: Al Qayyārah, Ḩaraḑ) is a town of unknown size, not an empty one: counted as 3,000,
@@ -294,12 +295,14 @@ class Resolver:
                 continue
             population = place.population or (_UNKNOWN_TOWN_POPULATION if place.kind == "city" else 0)
             score = math.log10(population + 10) + _KIND_BONUS[place.kind]
-            if place.kind == "city" and not town_typed and place.population < _VILLAGE_POPULATION:
-                if any(p.country_code == place.country_code and not _inside(place, p) for p in states):
+            if place.kind == "city" and not town_typed:
+                if place.population < _VILLAGE_POPULATION and any(
+                        p.country_code == place.country_code and not _inside(place, p) for p in states):
                     score -= _STATES_NAME_PENALTY  # "Sinaloa" is the state, not a Chiapas village named after it
-                elif name_type == "alt" and states:
+                elif name_type == "alt" and any(place.population * _BORROWED_STATE_RATIO < p.population for p in states):
                     # "New York" is not Niu-York, a Donetsk village that once went by the name,
-                    # however Ukrainian the text
+                    # however Ukrainian the text; nor "Bihar" Bihar Sharif, a town of 300,000
+                    # in a district the text names (but "New York" may be New York City)
                     score -= _BORROWED_STATE_NAME_PENALTY
             elif place.kind == "admin2" and name_type == "alt" and states and not region_typed:
                 # nor is "Ohio" Ohio County, Kentucky, which GeoNames also calls so, however much

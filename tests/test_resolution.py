@@ -814,6 +814,9 @@ NEWS_SENSES = [
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
+    # a great state's name, not a town's that GeoNames also calls so, though the text names its district
+    ("Votes were counted in Nalanda district and Rajgir. The people of Bihar will know by Friday.", "Bihar",
+     "admin1", "IN"),
     # a region by its town's Russian name, as Russian statements and older reports write it
     ("Russian forces took a village in the Zaporozhye region.", "Zaporozhye", "admin1", "UA"),
     ("Drones struck the Kharkov region overnight.", "Kharkov", "admin1", "UA"),
