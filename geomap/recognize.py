@@ -46,6 +46,10 @@ _POSSESSIVE_THEN_NAME = re.compile(r"['’]s[ \t]+[A-Z]")
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+# Words that open Arabic place names: spring, hill, monastery, village, house, well, mountain,
+# market, gate. (Not "Ras" and "Wadi": a cape or a valley is mostly its town's, "Ras Kamboni".)
+_ARABIC_KIND_WORDS = frozenset("""Ain Ein Ayn Tal Tall Tell Deir Dayr Kafr Kfar Beit Bayt Bir Jabal Jebel Souq Souk
+Suq Bab""".split())
 # A Romance particle and a capitalised word after a name go on with it: "Santa Maria do Herval",
 # "Ilha Grande de Gurupá", "Charles de Gaulle".
 _PARTICLE_THEN_NAME = re.compile(r" (?:de|do|da|dos|das|del|de la|de los|de las|di|della|du|des) [A-ZÀ-ÖØ-Þ]")
@@ -580,6 +584,10 @@ class Recognizer:
                 named = _NAME_THEN_ARTICLE_BEFORE.search(text, max(0, span.start - _LOOKBACK), span.start)
                 if named and not _sentence_starts_before(text, named.start()):
                     ev.add("blocked:arabic-name")  # "Busra al-Harir" (the gazetteer lacks), not Harir, Iraq
+            elif prev_word in _ARABIC_KIND_WORDS and text[prev[2]:span.start] == " " and not _prominent(span):
+                # a spring's, a hill's, a village's or a market's name the gazetteer lacks: "Ain Zara"
+                # (a Tripoli district) is not Zara, Turkey
+                ev.add("blocked:arabic-name")
             # A surname may open with a word, or a place's name, before a hyphen ("Itamar
             # Ben-Gvir", "Ayman Al-Zawahiri"; Ben is a village too).
             if next_is_name and " " not in span.key and span.key in self.first_names and (
