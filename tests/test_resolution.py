@@ -534,6 +534,8 @@ def test_a_region_without_linked_towns_sits_at_its_namesake_town(geoparser, text
     ("Russia shelled towns across Donetsk Oblast on Sunday.", "Donetsk Oblast", 48.0, 37.8),
     ("Floods hit villages across Malopolskie province.", "Malopolskie", 49.9, 20.2),
     ("Floods hit towns across Jiangsu province.", "Jiangsu", 33.0, 119.2),  # was in Henan, 750 km west
+    ("Floods hit villages across Hebei province.", "Hebei", 39.1, 116.7),  # five towns filed in Tibet
+    ("Fires burned across the Valparaiso region.", "Valparaiso", -32.9, -71.1),  # was in the Pacific
 ])
 def test_a_regions_point_ignores_a_stray_town(geoparser, text, surface, lat, lon):
     place = {m.text: m for m in geoparser.geoparse(text)}[surface].place

@@ -201,9 +201,9 @@ def _adjectival_namesake(sub, towns: Iterable[tuple[int, str]]) -> list[str]:
 # The packages file a few towns under the wrong region: a Sofiyivka 250 km west of Donetsk
 # oblast filed under it put the oblast's point in Dnipropetrovsk oblast. A town at the box's
 # edge is such a stray when a gap of more than half the rest's span (and a degree)
-# parts it from the others; at most one in a hundred on each side, so a region's sparse far
+# parts it from the others; at most one in twenty on each side, so a region's sparse far
 # corner (western New South Wales) still counts.
-_STRAYS_PER_SIDE = 0.01
+_STRAYS_PER_SIDE = 0.05
 _STRAY_GAP_SHARE = 0.5
 _STRAY_GAP_DEGREES = 1.0
 
