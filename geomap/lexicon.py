@@ -141,7 +141,10 @@ ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah",
                  "al-Qaeda in the Arabian Peninsula", "al Qaeda in the Arabian Peninsula", "Kachin Independence Army",
                  "Karen National Union", "Alliance of Sahel States", "Congo River Alliance", "Nur Otan",
                  # bodies whose names hold a region's
-                 "Council of Europe", "Arctic Council", "Chatham House", "Gaza Humanitarian Foundation")
+                 "Council of Europe", "Arctic Council", "Chatham House", "Gaza Humanitarian Foundation",
+                 # news agencies, papers, utilities and police named after their country or province
+                 "Xinhua", "Winnipeg Free Press", "Manitoba Hydro", "Ontario Provincial Police",
+                 "Energy Queensland", "Taiwan Semiconductor", "China Railway")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.
 ETHNONYMS = frozenset("""arab arabs berber bodo cherokee cossack igbo kikuyu kuki naga navajo roma sami sioux""".split())

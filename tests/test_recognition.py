@@ -651,6 +651,9 @@ NOT_FOUND = [
     ("Fighters of the Patriotic Union of Kurdistan met officials in Erbil.", "Kurdistan", 0),
     ("AQAP, or al-Qaeda in the Arabian Peninsula, claimed the attack in Yemen.", "Arabian Peninsula", 0),
     ("The Tigray People's Liberation Front said Mekelle was calm.", "Tigray", 0),
+    # a news agency, a paper and a police force named after their country, city or province
+    ("Xinhua reported floods in Henan on Monday.", "Xinhua", 0),
+    ("The Ontario Provincial Police closed roads near Sudbury.", "Ontario", 0),
     # a given name written with its accent, which the census lists leave out
     ("The mayor, Luís Gonzaga, said the river rose in Canoas.", "Gonzaga", 0),
     # no name runs across a bracket: "JD(U)'s" is no "U S"
