@@ -65,10 +65,10 @@ _NAMED_CAPITAL_POPULATION = 50_000
 # text naming Chiapas made "Sinaloa", "Durango" and "Tamaulipas" the Chiapas villages of those
 # names (600 to 1,600 people each). WikToR, built on small namesakes, loses 5 mentions by it.
 _STATES_NAME_PENALTY = 3.0
-# Out of the running, whatever support the text gives: a village that carries a great state's
-# name only as an alternate one.
+# Out of the running, whatever support the text gives: a town with under a tenth of a great
+# state's people, or a county, that carries the state's name only as an alternate one.
 _BORROWED_STATE_NAME_PENALTY = 20.0
-_BORROWED_STATE_RATIO = 10  # ... where the state has ten times the town's people
+_BORROWED_STATE_RATIO = 10
 _VILLAGE_POPULATION = 10_000
 # A town GeoNames gives no population (30,000 of the packaged towns, many in Syria, Iraq and
 # Yemen: Al Qayyārah, Ḩaraḑ) is a town of unknown size, not an empty one: counted as 3,000,
