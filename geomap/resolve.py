@@ -450,7 +450,8 @@ def _renamed(groups: dict[str, list[Span]], names: dict[str, str], linked: set[f
              ) -> dict[str, set[int]]:
     """For each name, the places it reaches by an alternate name that the text also
     calls by their main name, under a clearly different key ("Pokrovsk" -> Engels
-    in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv"),
+    in a text that says "Engels"; not "Kiev" -> Kyiv in a text that also says "Kyiv", nor
+    "Rio" -> Rio de Janeiro beside "Rio de Janeiro"),
     unless the text links the two names itself (``linked``: "Engels, formerly Pokrovsk")."""
     main_names: dict[int, str] = {}
     for key, group in groups.items():
@@ -463,7 +464,8 @@ def _renamed(groups: dict[str, list[Span]], names: dict[str, str], linked: set[f
         for place, kind in group[0].places:
             other = main_names.get(place.id)
             if kind == "alt" and other is not None and other != name and frozenset((name, other)) not in linked \
-                    and SequenceMatcher(None, name, other).ratio() < 0.5:
+                    and not other.startswith(name + " ") and SequenceMatcher(None, name, other).ratio() < 0.5:
+                # (a short form is no other name: "Rio" beside "Rio de Janeiro")
                 renamed.setdefault(key, set()).add(place.id)
     return renamed
 

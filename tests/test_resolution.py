@@ -816,6 +816,9 @@ NEWS_SENSES = [
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
+    # a short form is no other name of the place: "Rio" beside "Rio de Janeiro" stays Rio de Janeiro
+    ("Negotiators in Baku had hoped for a signal from Rio. President Joe Biden of the United States flew in "
+     "from Washington, and leaders gathered in Rio de Janeiro on Monday.", "Rio", "city", "BR"),
     # a great state's name, not a town's that GeoNames also calls so, though the text names its district
     ("Votes were counted in Nalanda district and Rajgir. The people of Bihar will know by Friday.", "Bihar",
      "admin1", "IN"),
