@@ -42,6 +42,10 @@ _LEARNED_BONUS = 5.0
 _BACKING = 0.5
 # A region named after its main town ("Kyiv", "Kherson", "Donetsk") usually means the town.
 _NAMESAKE_REGION_PENALTY = 3.0
+# ... but not a town with under a hundredth of the people of a region that has the name as its
+# own: "Leyte" is the province of 1.2 million, not its town of 7,000 (where "Palm Beach" is the
+# town of 8,600, not the county GeoNames also calls so)
+_NAMESAKE_TOWN_SHARE = 100
 _TYPE_WORD_BONUS = 4.0
 # A region named after a sea, river or region everyone knows ("Red Sea" state, Sudan) is meant
 # only where the text says so ("Red Sea state"): the country's other places must not lift it
@@ -336,7 +340,9 @@ class Resolver:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
-                elif any(_inside(c, place) or _outgrew(c, place) for c in cities) or any(
+                elif any((_inside(c, place) and (name_type == "alt" or (
+                        c.population or _UNKNOWN_TOWN_POPULATION) * _NAMESAKE_TOWN_SHARE >= place.population))
+                         or _outgrew(c, place) for c in cities) or any(
                         _inside(c, place) and (
                             # a town a reader knows inside it goes by the name too ("Duhok"), and where
                             # the region has the name as its own, holds a third of its people

@@ -816,6 +816,9 @@ NEWS_SENSES = [
     ("Russia's Rostov governor said drones were shot down over Millerovo.", "Rostov", "admin1", "RU"),
     ("The governor of Kharkiv said three people were killed.", "Kharkiv", "admin1", "UA"),
     ("Kharkiv's governor said three people were killed.", "Kharkiv", "admin1", "UA"),
+    # a province of a million, not its namesake town of 7,000 (Kherson's town still holds its region's name)
+    ("Typhoon Haiyan struck Leyte and Samar in 2013.", "Leyte", "admin2", "PH"),
+    ("Officials in Kherson said the situation was tense.", "Kherson", "city", "UA"),
     # a short form is no other name of the place: "Rio" beside "Rio de Janeiro" stays Rio de Janeiro
     ("Negotiators in Baku had hoped for a signal from Rio. President Joe Biden of the United States flew in "
      "from Washington, and leaders gathered in Rio de Janeiro on Monday.", "Rio", "city", "BR"),
