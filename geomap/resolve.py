@@ -340,9 +340,8 @@ class Resolver:
                     # "Red Sea" is the sea, not the governorate named after it, unless the
                     # text says "Red Sea state".
                     score -= _FEATURE_NAMESAKE_PENALTY
-                elif any((_inside(c, place) and (name_type == "alt" or (
-                        c.population or _UNKNOWN_TOWN_POPULATION) * _NAMESAKE_TOWN_SHARE >= place.population))
-                         or _outgrew(c, place) for c in cities) or any(
+                elif any((_inside(c, place) and _names_its_region(c, place, name_type)) or _outgrew(c, place)
+                         for c in cities) or any(
                         _inside(c, place) and (
                             # a town a reader knows inside it goes by the name too ("Duhok"), and where
                             # the region has the name as its own, holds a third of its people
@@ -383,6 +382,13 @@ def _speaks_for_itself(span: Span, text: str | None) -> bool:
     if text is None or not (evidence & PLACE_EVIDENCE) <= _WEAK_EVIDENCE:
         return True
     return _CAPITALISED_NEXT.match(text, span.end) is None
+
+
+def _names_its_region(town: Place, region: Place, name_type: str) -> bool:
+    """Whether a town inside ``region`` that bears the name makes the region its namesake: where
+    the region has the name only as another name, or the town holds a hundredth of its people."""
+    return name_type == "alt" or (town.population or _UNKNOWN_TOWN_POPULATION) * _NAMESAKE_TOWN_SHARE \
+        >= region.population
 
 
 def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
