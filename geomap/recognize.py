@@ -304,7 +304,8 @@ class Recognizer:
     def _judge(self, text: str, spans: list[Span]) -> tuple[list[Span], list[Span]]:
         persons: set[str] = set()
         listed: list[tuple[int, int]] = []  # (span, direction of its list) for a plural kind word
-        line: list = []  # the last line _line_style looked at: spans come in text order
+        # the last line _line_style looked at ([start, end, style, no lower case]): spans come in text order
+        line: list = []
         operations = "Operation" in text
         islamic_state = "Islamic State" in text
         ampersands = "&" in text
@@ -327,13 +328,13 @@ class Recognizer:
                 ev.update(("weak-capital", "headline"))
             elif _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
-            if (("weak-capital" in ev and (not style or _only_names_before(text, spans, i)))
+            if (("weak-capital" in ev and (not style or _only_names_before(text, spans, i, line[0])))
                     or _after_dateline_slash(text, span, spans[i - 1] if i else None)) and _dateline(text, span):
                 # (a headline's dateline follows nothing but places: "SAGAING AND MANDALAY:", not
                 # "PREP ROUNDUP: Highlands rolls")
                 ev.add("dateline")
             elif span.surface.isupper() and len(span.surface) > 1 and span.entries[0][1] != "code" \
-                    and style != "upper" and not (_in_capitals_line(text, span) and _prominent(span)):
+                    and style != "upper" and not (line[3] and _prominent(span)):
                 # "NATO" is not Nato, Philippines; but a short heading in capitals is its place's
                 # ("LAOS", "SRI LANKA")
                 ev.add("blocked:acronym")
@@ -743,20 +744,12 @@ def _kind_after_own_name(words: list[str], places: list[tuple[Place, str]], type
     return any(name_key(p.name) == own for p, _ in places)
 
 
-def _in_capitals_line(text: str, span: Span) -> bool:
-    """Whether the line holding ``span`` has no lower-case letter."""
-    start = text.rfind("\n", 0, span.start) + 1
-    end = text.find("\n", span.end)
-    return not any(ch.islower() for ch in text[start:end if end >= 0 else len(text)])
-
-
 _CONNECTORS_ONLY = re.compile(r"[\s,/&]*(?:(?:and|AND|And)[\s,/&]+)*[\s,/&]*")
 
 
-def _only_names_before(text: str, spans: list[Span], i: int) -> bool:
-    """Whether nothing but place names and "and", commas or slashes come between the start of
-    the line holding ``spans[i]`` and it."""
-    start = text.rfind("\n", 0, spans[i].start) + 1
+def _only_names_before(text: str, spans: list[Span], i: int, start: int) -> bool:
+    """Whether nothing but place names and "and", commas or slashes come between ``start``, the
+    start of the line holding ``spans[i]``, and it."""
     pieces, pos = [], spans[i].start
     for before in reversed(spans[:i]):
         if before.end <= start:
@@ -1094,7 +1087,8 @@ def _line_style(text: str, offset: int, last: list) -> str | None:
     capitalised, no closing full stop) or in capitals throughout, "byline" when it names the
     story's reporters, else None.
 
-    ``last`` remembers the line asked about before ([start, end, style]). Offsets come in
+    ``last`` remembers the line asked about before ([start, end, style, whether it has no
+    lower-case letter]). Offsets come in
     text order, so the search for a line's start never goes back past the previous line:
     searching back to the text's start each time made one long line quadratic.
     """
@@ -1106,10 +1100,11 @@ def _line_style(text: str, offset: int, last: list) -> str | None:
     line_end = text.find("\n", offset)
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].strip()
+    capitals = not any(ch.islower() for ch in line)
     style = None
     if _BYLINE.match(line) and len(line) <= _BYLINE_LENGTH and not line.endswith("."):  # not "By Sunday, ..."
         style = "byline"
-    elif not any(ch.islower() for ch in line):
+    elif capitals:
         # a line in capitals, full stop or not, is a heading or a script's ("WE BEGIN IN
         # GEORGIA.", "BASILAN"), not a run of acronyms ("UNHCR")
         if sum(len(w) for w in _WORD.findall(line) if len(w) > 3) >= 6:
@@ -1120,5 +1115,5 @@ def _line_style(text: str, offset: int, last: list) -> str | None:
             style = "upper"
         elif len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words):
             style = "title"
-    last[:] = [line_start, line_end, style]
+    last[:] = [line_start, line_end, style, capitals]
     return style
