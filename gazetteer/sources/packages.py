@@ -219,12 +219,14 @@ def _without_strays(values: list[float]) -> list[float]:
     """Sorted ``values`` without the strays at either end, one or a cluster of them (Tokyo's
     Ogasawara islands, 1,000 km south)."""
     limit = int(len(values) * _STRAYS_PER_SIDE)
-    last = len(values) - 1
-    low = max((j for j in range(1, limit + 1) if values[j] - values[j - 1] > max(
-        _STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[last] - values[j]))), default=0)
-    high = min((last - j for j in range(1, limit + 1) if values[last - j + 1] - values[last - j] > max(
-        _STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[last - j] - values[low]))), default=last)
-    return values[low:high + 1]
+    values = values[_strays_at_start(values, limit):]
+    return values[:len(values) - _strays_at_start([-v for v in reversed(values)], limit)]
+
+
+def _strays_at_start(values: list[float], limit: int) -> int:
+    """How many of the first ``limit`` sorted ``values`` a gap parts from the rest."""
+    return max((j for j in range(1, limit + 1) if values[j] - values[j - 1] > max(
+        _STRAY_GAP_DEGREES, _STRAY_GAP_SHARE * (values[-1] - values[j]))), default=0)
 
 
 def _capital_city_ids(cities: dict, capitals: dict[str, str | None]) -> set[int]:
