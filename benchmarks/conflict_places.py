@@ -35,6 +35,8 @@ Zhytomyr UA|Uman UA|Kremenchuk UA|Poltava UA|Konotop UA|Shostka UA|Okhtyrka UA|T
 Balakliia UA|Chuhuiv UA|Saky UA|Chornomorske UA|Armyansk UA|Perekop UA|Khartsyzk UA|Snizhne UA|Ilovaisk UA
 Chasiv Yar UA|Bilohorivka UA|Kreminna UA|Svatove UA|Starobilsk UA|Nikopol UA|Marhanets UA|Kryvyi Rih UA
 Pavlohrad UA|Novomoskovsk UA|Ivanopillia UA|Kurdiumivka UA|Novoiehorivka UA
+Gulyaipole UA|Svyatogorsk UA|Yunakovka UA|Belozerka UA|Kamenka-Dneprovskaya UA|Ocheretino UA|Liptsy UA
+Dobropolye UA|Malaya Tokmachka UA|Golaya Pristan UA|Starobelsk UA|Marganets UA|Dneprorudnoye UA
 Belgorod RU|Kursk RU|Bryansk RU|Sudzha RU|Novorossiysk RU|Engels RU|Grozny RU|Valuyki RU|Shebekino RU
 Graivoron RU|Rylsk RU|Lgov RU|Taganrog RU|Rostov-on-Don RU|Millerovo RU|Yeysk RU|Morozovsk RU|Olenya RU
 Minsk BY|Chisinau MD|Tiraspol MD|Transnistria MD

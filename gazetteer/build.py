@@ -27,7 +27,8 @@ import ahocorasick
 from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
 from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, UKRAINIAN_NAMED, abbreviated_spellings, arabic_spellings,
-                                 german_spelling, hebrew_spellings, ukrainian_spellings, unmarked_spelling)
+                                 german_spelling, hebrew_spellings, russian_spellings, ukrainian_spellings,
+                                 unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -225,7 +226,7 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
 def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
     """Give places in Arabic-speaking countries and Israel the spellings English news uses
     ("Jisr al-Shughur" for "Jisr ash Shughūr", "Kfar Azza" for "Kfar ‘Azza"), places in Ukraine
-    Ukraine's own ("Huliaipole" for "Hulyaypole"), towns elsewhere
+    Ukraine's own ("Huliaipole" for "Hulyaypole") and towns there the Russian ("Gulyaipole"), towns elsewhere
     their names without marks ("Nekemte" for "Nek’emtē"), and places named "Saint ..." or
     "Mount ..." their abbreviated forms ("St Paul", "St. Lucia"), except where one is another
     place's own name.
@@ -252,6 +253,8 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
             # war reporting names villages of a few hundred people, in Ukraine's own spelling
             notable = True
             spellings = ukrainian_spellings(rec.name)
+            if rec.kind == "city":  # and the Russian names that reporting from Russian sources uses
+                spellings += russian_spellings(rec.name, rec.names)
         else:  # elsewhere villages' marks are mostly in names of people ("Ghulām ‘Alī")
             unmarked = unmarked_spelling(rec.name)
             spellings = [unmarked] if unmarked and notable else []

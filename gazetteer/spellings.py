@@ -1,4 +1,4 @@
-"""English news spellings of Arabic, Hebrew and German place names that GeoNames writes another way.
+"""English news spellings of Arabic, Hebrew, German and Ukrainian place names that GeoNames writes another way.
 
 GeoNames romanises Arabic names letter for letter: "Jisr ash Shughūr", "Tall ‘Afar",
 "Al Qardāḩah", "Ma‘arrat an Nu‘mān". English news writes the article as spelled, not as
@@ -15,7 +15,10 @@ Elsewhere GeoNames marks ejectives, soft signs and glottal stops the same way ("
 Ukrainian names are romanised in GeoNames the older BGN way, with "y" for я, ю, є, ї and й and a
 mark for the soft sign: "Kup’yans’k", "Avdiyivka", "Hulyaypole", "Kryvyy Rih". Ukraine's own
 system, which its government and most war reporting use, writes "Kupiansk", "Avdiivka",
-"Huliaipole", "Kryvyi Rih". The packages hold that spelling only for some towns.
+"Huliaipole", "Kryvyi Rih". The packages hold that spelling only for some towns. Reporting from
+Russian sources (the Russian defence ministry, TASS) romanises the Russian names: "Gulyaipole",
+"Zarechnoye", "Svyatogorsk", "Kurakhovo". GeoNames holds those in Cyrillic ("Гуляйполе",
+"Заречное") for villages too, beside the Soviet-era names many villages once had.
 
 German names lose their umlauts and sharp s where they cannot be typed: "Unterluess" for
 "Unterlüß", "Grafenwoehr" for "Grafenwöhr".
@@ -27,6 +30,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from difflib import SequenceMatcher
+from typing import Iterable
 
 from gazetteer.normalize import name_key
 
@@ -116,6 +121,68 @@ def ukrainian_spellings(name: str) -> list[str]:
     national = _NATIONAL_YI.sub("i", national)
     national = _NATIONAL_SHORT_I.sub("i", national)
     return [s for s in dict.fromkeys((unmarked, national)) if s != name and s.strip()]
+
+
+# A name in Russian's letters only: none of Ukrainian's and Belarusian's own (і ї є ґ ў).
+_RUSSIAN_NAME = re.compile("[А-ЯЁа-яё]+(?:[ -][А-ЯЁа-яё]+)*")
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
+_RUSSIAN_LETTERS = {
+    **dict(zip("абвгдезиклмнопрстуфыэ", "abvgdeziklmnoprstufye")),
+    "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya",
+    "ъ": "", "ь": "",
+}
+# How alike the consonants of a Russian name and the Ukrainian one must be for the Russian name to
+# be the same name ("Zarechnoye" for "Zarichne"), not a former one ("Oktyabrskoye").
+_RUSSIAN_FORM_SIMILARITY = 0.8
+
+
+def russian_spellings(name: str, names: Iterable[str]) -> list[str]:
+    """The Russian forms of a Ukrainian place's name as English reporting romanises them
+    ("Gulyaipole" and "Gulyaypole" for Hulyaypole, "Zarechnoye" for Zarichne), made from its
+    Cyrillic ``names`` in Russian letters that are the same name as ``name``."""
+    own = _consonants(name)
+    spellings = []
+    for cyrillic in names:
+        if not _RUSSIAN_NAME.fullmatch(cyrillic):
+            continue
+        # й as "i" or "y" ("Gulyaipole", "Krasnoarmeysk"), ё as "yo" or "e" ("Artyomovsk", "Belozerka")
+        for short_i, yo in itertools.product("iy", ("yo", "e")):
+            latin = _romanise_russian(cyrillic, short_i, yo)
+            if SequenceMatcher(None, _consonants(latin), own).ratio() >= _RUSSIAN_FORM_SIMILARITY:
+                spellings.append(latin)
+    key = name_key(name)
+    return [s for s in dict.fromkeys(spellings) if name_key(s) != key]
+
+
+def _romanise_russian(cyrillic: str, short_i: str, yo: str) -> str:
+    """News style: "ye" for е after a vowel or a word's start ("Avdeyevka"), "y" for a final
+    -ый or -ий ("Krasny"), the soft and hard signs left out but for the "y" of ьи ("Maryinka")."""
+    out = []
+    low = cyrillic.lower()
+    for i, ch in enumerate(low):
+        before = low[i - 1] if i else " "
+        after = low[i + 1] if i + 1 < len(low) else " "
+        if ch == "е" and (before in " -ьъ" or before in _RUSSIAN_VOWELS):
+            latin = "ye"
+        elif ch == "й":
+            if before in "иы" and after in " -":
+                out[-1] = out[-1][:-1] + "y"
+                continue
+            latin = short_i
+        elif ch == "ё":
+            latin = yo
+        elif ch in "ьъ" and after in "иеёюя":
+            latin = "y" if after == "и" else ""
+        else:
+            latin = _RUSSIAN_LETTERS.get(ch, ch)
+        out.append(latin.capitalize() if cyrillic[i].isupper() else latin)
+    return "".join(out)
+
+
+def _consonants(name: str) -> str:
+    """A name's consonants, with Ukrainian's h as Russian's g: what its Russian and Ukrainian
+    forms share ("zrchn" for both "Zarichne" and "Zarechnoye")."""
+    return re.sub("[aeiouy ]", "", name_key(name).replace("kh", "x").replace("h", "g"))
 
 
 def _is_article(word: str, after: str) -> bool:

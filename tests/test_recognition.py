@@ -218,6 +218,12 @@ FOUND = [
     ("Fighting continued around Ivanopillia, the general staff said.", "Ivanopillia", 0, "UA", "city"),
     ("Russian units attacked near Kurdiumivka and Novoiehorivka overnight.", "Kurdiumivka", 0, "UA", "city"),
     ("Russian units attacked near Kurdiumivka and Novoiehorivka overnight.", "Novoiehorivka", 0, "UA", "city"),
+    # the Russian forms that reporting from Russian sources uses, made from the Cyrillic names
+    # the packaged data holds (Hulyaypole, Yunakivka, Svyatohirsk, Kam'yanka-Dniprovs'ka)
+    ("Russian forces entered the outskirts of Gulyaipole from Uspenovka.", "Gulyaipole", 0, "UA", "city"),
+    ("Troops struck a depot near Svyatogorsk and an airfield near Yunakovka.", "Svyatogorsk", 0, "UA", "city"),
+    ("Troops struck a depot near Svyatogorsk and an airfield near Yunakovka.", "Yunakovka", 0, "UA", "city"),
+    ("Two boats were destroyed near Kamenka-Dneprovskaya.", "Kamenka-Dneprovskaya", 0, "UA", "city"),
     ("Officials in Dodge City said the road was closed.", "Dodge City", 0, "US", "city"),
     # Arabic names as English news spells them, not as GeoNames romanises them ("Jisr ash Shughūr",
     # "Tall ‘Afar", "Ma‘arrat an Nu‘mān", "Al Qā’im", "Shabwah", "Ad Daqahlīyah")

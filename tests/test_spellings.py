@@ -7,7 +7,7 @@ import pytest
 
 from gazetteer import name_key
 from gazetteer.spellings import (abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
-                                 ukrainian_spellings, unmarked_spelling)
+                                 russian_spellings, ukrainian_spellings, unmarked_spelling)
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -141,3 +141,25 @@ def test_ukrainian_spellings(name, spellings):
 def test_the_build_gives_ukrainian_villages_their_own_spelling(gazetteer):
     # a village of 1,500 people, whose other names the packages leave out below 5,000
     assert any(p.country_code == "UA" and p.name == "Ivanopillya" for p, _ in gazetteer.entries("ivanopillia"))
+
+
+@pytest.mark.parametrize("name, cyrillic, spellings", [
+    ("Hulyaypole", ["Гуляйполе", "Гуляй-Поле"], ["Gulyaipole", "Gulyaypole", "Gulyai-Pole", "Gulyay-Pole"]),
+    ("Avdiyivka", ["Авдеевка", "Авдіївка"], ["Avdeyevka"]),  # е after a vowel; і is Ukrainian's letter
+    ("Mar'yinka", ["Марьинка"], ["Maryinka"]),  # the soft sign before a vowel
+    ("Kryvyy Rih", ["Кривой Рог"], ["Krivoi Rog", "Krivoy Rog"]),
+    ("Bilozerka", ["Белозёрка"], ["Belozyorka", "Belozerka"]),  # ё as written and as typed
+    ("Zarichne", ["Октябрьское", "Заречное"], ["Zarechnoye"]),  # not the Soviet-era name
+    ("Bakhmut", ["Бахмут", "Артемовск"], []),  # the same as the main name, or another name
+    ("Lyman", ["Красный Лиман", "Krasnyy Liman"], []),  # not Cyrillic, or a former name
+])
+def test_russian_spellings(name, cyrillic, spellings):
+    assert russian_spellings(name, cyrillic) == spellings
+
+
+def test_the_build_gives_ukrainian_villages_their_russian_name(gazetteer):
+    # a village of 1,700 people, whose Latin alternates the packages leave out below 5,000
+    assert any(p.country_code == "UA" and p.name == "Yunakivka" for p, _ in gazetteer.entries("yunakovka"))
+    # a Russian form that is another place's own name is left to it: Zarechnoye in Crimea keeps its
+    # name, though five villages called Zarichne are Zarechnoye in Russian too
+    assert all(p.name != "Zarichne" or p.population >= 5000 for p, _ in gazetteer.entries("zarechnoye"))
