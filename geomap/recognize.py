@@ -179,6 +179,11 @@ _CAPITALISED_AFTER = re.compile(r"[ \t][A-Z]")
 _LONGER_NAME_AFTER = re.compile(
     r"(?:[ \t]+(?:[A-Z][\w'’-]*|[A-Z]\.)){1,2}[ \t]+(?:Street|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive"
     r"|Parkway|Pkwy\.|Freeway|Expressway|Dinner|Banquet|Gala|Awards?|Prize|Scholarship|Trophy|Cartel)(?![\w-])")
+# Russia's army names its groupings in Ukraine after rivers and the compass, and English reports
+# keep the Russian word: "the Dnepr group of forces", "the Yug (South) group of forces", "the
+# Vostok grouping". Such a name is no place's (Yug is a Russian village), whatever its gloss.
+_FORCES_GROUPING_AFTER = re.compile(
+    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]+(?:groups?[ \t]+of[ \t]+(?:forces|troops)|groupings?)\b", re.IGNORECASE)
 # What stands between a place's name and another name of it: "X, formerly Y", "X (formerly
 # known as Y)", "X, the city once called Y", "X, which was called Y until 2024", "X (now Y)",
 # "X, also spelled Y", "X, renamed Y". Not a bare "X, called Y": that names something in X
@@ -465,8 +470,9 @@ class Recognizer:
                 ev.add("blocked:organisation")  # but "the Florida Highway Patrol" is the state's police
             elif not style and _LONGER_NAME_AFTER.match(text, span.end):
                 ev.add("blocked:longer-name")
-            elif low_next in lexicon.UNIT_WORDS and next_word.islower():
-                ev.add("blocked:organisation")  # "the Azov battalion"
+            elif (low_next in lexicon.UNIT_WORDS and next_word.islower()) \
+                    or _FORCES_GROUPING_AFTER.match(text, span.end):
+                ev.add("blocked:organisation")  # "the Azov battalion", "the Dnepr group of forces"
             elif low_next in lexicon.WEAPON_WORDS and next_word.islower() and not _prominent(span) \
                     and _word_after(text, nxt.end()) not in lexicon.WEAPON_EVENTS:
                 ev.add("blocked:weapon")  # "Chinook helicopters"; but "the Sderot rocket attack"

@@ -567,6 +567,9 @@ NOT_FOUND = [
     ("Four Chinook helicopters landed in the valley before dawn.", "Chinook", 0),
     ("Turkish Bayraktar drones were used in Nagorno-Karabakh.", "Bayraktar", 0),
     ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
+    # Russia's force groupings, named after rivers and the compass ("Yug" is a Russian village)
+    ("The Yug (South) group of forces struck positions near Kostiantynivka.", "Yug", 0),
+    ("Units of the Dnepr grouping destroyed two boats near Kherson.", "Dnepr", 0),
     ("Wagner fighters, now rebranded as the Africa Corps, were seen in Kidal.", "Africa", 0),
     ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
     # a common word opening a longer name, even after a locative cue
