@@ -281,9 +281,14 @@ def _share_names_with_namesake_regions(records: Iterable[PlaceRecord]) -> None:
         town = towns.get((rec.country_code, name_key(rec.name))) if rec.kind == "admin1" else None
         if town is not None:
             own = name_key(rec.name)
-            rec.names.extend(name for name in town.names
-                             if SequenceMatcher(None, own, name_key(name)).ratio() >= _SPELLING_SIMILARITY)
+            rec.names.extend(name for name in town.names if _spelling_of(own, name_key(name)))
             rec.spellings.extend(town.spellings)
+
+
+def _spelling_of(own: str, key: str) -> bool:
+    """Whether the name keyed ``key`` spells the name keyed ``own`` another way: much like it,
+    and not it with a word added ("Washington DC" is the town's name, not the state's)."""
+    return SequenceMatcher(None, own, key).ratio() >= _SPELLING_SIMILARITY and f" {own} " not in f" {key} "
 
 
 def _share_curated_names_with_namesake_regions(records: Iterable[PlaceRecord]) -> None:
@@ -356,7 +361,9 @@ def _split_codes(names: Iterable[str]) -> tuple[list[str], list[str]]:
     """Codes ("UK", "U.S.") and abbreviations ("Ill.", "W.Va.") are matched case-sensitively."""
     plain, codes = [], []
     for name in names:
-        (codes if CODE_RE.fullmatch(name) or name.endswith(".") else plain).append(name)
+        # an abbreviation is abbreviated throughout: "W. Va.", where "Washington D.C." is a name
+        abbreviation = all(word.endswith(".") for word in name.split())
+        (codes if CODE_RE.fullmatch(name) or abbreviation else plain).append(name)
     return plain, codes
 
 

@@ -46,6 +46,8 @@ _POSSESSIVE_THEN_NAME = re.compile(r"['’]s[ \t]+[A-Z]")
 _ARTICLES = ("al-", "el-")
 _ARTICLE_THEN_NAME = re.compile(r" (?:al|el)-[A-Z]")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+# A name that ends in initials ("Washington D.C"): the full stop after them is the name's.
+_ENDS_IN_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]\Z")
 # Words that open Arabic place names: spring, hill, monastery, village, house, well, mountain,
 # market, gate. (Not "Ras" and "Wadi": a cape or a valley is mostly its town's, "Ras Kamboni".)
 _ARABIC_KIND_WORDS = frozenset("""Ain Ein Ayn Tal Tall Tell Deir Dayr Kafr Kfar Beit Bayt Bir Jabal Jebel Souq Souk
@@ -276,6 +278,13 @@ class Recognizer:
             surface = text[start:end]
             if code is None and _BRACKETS.search(surface):
                 continue  # no name runs across a bracket: "JD(U)'s" is no "U S" (U.S.)
+            if "," in surface:
+                # "Washington, D.C.", "Hong Kong, China": a name and where it is, two names in text
+                # as in the gold annotations; the gazetteer keeps such names for geocoding
+                continue
+            if code is None and text.startswith(".", end) and _ENDS_IN_INITIALS.search(surface):
+                end += 1
+                surface = text[start:end]
             if code is None and " " in surface.strip() and not _capitalised_words(surface):
                 continue  # "New york times": a multi-word name needs its words capitalised
             if code is not None:

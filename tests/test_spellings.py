@@ -163,3 +163,10 @@ def test_the_build_gives_ukrainian_villages_their_russian_name(gazetteer):
     # a Russian form that is another place's own name is left to it: Zarechnoye in Crimea keeps its
     # name, though five villages called Zarichne are Zarechnoye in Russian too
     assert all(p.name != "Zarichne" or p.population >= 5000 for p, _ in gazetteer.entries("zarechnoye"))
+
+
+def test_a_region_does_not_take_its_namesake_towns_longer_names(gazetteer):
+    # the state of Washington bears the capital's name, and shares its spellings, but "Washington
+    # DC" and "Washington City" are the town's own
+    for key in ("washington dc", "washington city"):
+        assert not [p for p, _ in gazetteer.entries(key) if p.name == "Washington" and p.kind == "admin1"]
