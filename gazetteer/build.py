@@ -26,9 +26,9 @@ import ahocorasick
 
 from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, UKRAINIAN_NAMED, abbreviated_spellings, arabic_spellings,
-                                 german_spelling, hebrew_spellings, russian_spellings, ukrainian_spellings,
-                                 unmarked_spelling)
+from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, RUSSIAN_NAMED, UKRAINIAN_NAMED, abbreviated_spellings,
+                                 arabic_spellings, german_spelling, hebrew_spellings, russian_news_spelling,
+                                 russian_spellings, ukrainian_spellings, unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -258,6 +258,8 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
         else:  # elsewhere villages' marks are mostly in names of people ("Ghulām ‘Alī")
             unmarked = unmarked_spelling(rec.name)
             spellings = [unmarked] if unmarked and notable else []
+            if rec.country_code in RUSSIAN_NAMED and notable:  # "Oktyabrsky" for "Oktyabr’skiy"
+                spellings += filter(None, [russian_news_spelling(rec.name)])
         rec.spellings.extend(s for s in spellings if name_key(s) not in main_keys and (notable or " " in s))
 
 

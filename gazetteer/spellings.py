@@ -90,6 +90,21 @@ def unmarked_spelling(name: str) -> str | None:
     return unmarked if unmarked != name and unmarked.strip() else None
 
 
+# Countries whose places GeoNames names in Russian, romanised the BGN way: a word's final -ий or
+# -ый is "iy" or "yy" there ("Oktyabr’skiy", "Nizhniy Novgorod", "Staryy Oskol"), and "y" in
+# English news ("Oktyabrsky", "Nizhny Novgorod", "Stary Oskol").
+RUSSIAN_NAMED = frozenset("RU BY KZ KG".split())
+_BGN_ADJECTIVE_END = re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])[iy]y\b")
+
+
+def russian_news_spelling(name: str) -> str | None:
+    """``name`` without its marks and with "y" for a final "iy" or "yy" ("Oktyabrsky" for
+    "Oktyabr’skiy"), or None where that changes nothing but the marks."""
+    plain = unmarked_spelling(name) or name
+    written = _BGN_ADJECTIVE_END.sub("y", plain)
+    return written if written != plain else None
+
+
 # Countries whose names English writes with "ae", "oe", "ue" and "ss" where the umlaut or the
 # sharp s cannot be typed: "Unterluess", "Grafenwoehr", "Muenchen".
 GERMAN_NAMED = frozenset("DE AT CH LI LU".split())

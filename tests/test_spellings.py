@@ -7,7 +7,8 @@ import pytest
 
 from gazetteer import name_key
 from gazetteer.spellings import (abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
-                                 russian_spellings, ukrainian_spellings, unmarked_spelling)
+                                 russian_news_spelling, russian_spellings, ukrainian_spellings,
+                                 unmarked_spelling)
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -170,3 +171,17 @@ def test_a_region_does_not_take_its_namesake_towns_longer_names(gazetteer):
     # DC" and "Washington City" are the town's own
     for key in ("washington dc", "washington city"):
         assert not [p for p, _ in gazetteer.entries(key) if p.name == "Washington" and p.kind == "admin1"]
+
+
+@pytest.mark.parametrize("name, spelling", [
+    ("Oktyabr’skiy", "Oktyabrsky"), ("Nizhniy Novgorod", "Nizhny Novgorod"), ("Staryy Oskol", "Stary Oskol"),
+    ("Gus’-Khrustal’nyy", "Gus-Khrustalny"),
+    ("Moscow", None), ("Bolshoy Kamen", None), ("Vyaz’ma", None),  # nothing to change but marks
+])
+def test_russian_news_spelling(name, spelling):
+    assert russian_news_spelling(name) == spelling
+
+
+def test_the_build_gives_russian_towns_the_news_ending(gazetteer):
+    # Afipskiy, a refinery town of 17,000 in drone-strike reports as "Afipsky"
+    assert any(p.country_code == "RU" and p.name == "Afipskiy" for p, _ in gazetteer.entries("afipsky"))
