@@ -1242,6 +1242,19 @@ def test_a_town_a_world_away_from_everything_else_is_a_namesake_not_a_mention(ge
     assert {m.place.country_code for m in mentions} == {"HT"}, [_describe(m) for m in mentions]
 
 
+def test_a_town_reached_by_another_name_far_from_every_other_place_is_a_namesake(geoparser):
+    """The gazetteer has no Demidovka in Belgorod oblast; the Russian name of a Ukrainian
+    Demydivka 700 km west, beside a neighbour country's towns, is not the village meant. Its
+    Ukrainian name, which speaks for the place itself, still is."""
+    text = ("Drones struck houses near Demidovka overnight, the governor of the Belgorod region said, "
+            "after Shebekino and Graivoron were shelled.")
+    mentions = geoparser.geoparse(text)
+    assert "Demidovka" not in [m.text for m in mentions], [_describe(m) for m in mentions]
+    assert {m.place.country_code for m in mentions} == {"RU"}, [_describe(m) for m in mentions]
+    m = _one(geoparser, text.replace("Demidovka", "Demydivka"), "Demydivka")
+    assert m.place.country_code == "UA", _describe(m)
+
+
 def test_a_peoples_name_keeps_a_far_town_its_country_holds(geoparser):
     """"the Georgian MoD" says the story is in Georgia, though its only other places are American."""
     text = ("Senior U.S. Military Official Visits Georgia. The general, the second highest ranking "
