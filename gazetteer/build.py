@@ -323,9 +323,10 @@ def _apply_curated(by_key: dict[str, PlaceRecord], say: Progress) -> dict[str, s
         if row.action == "place":
             key = f"gn:{row.geonameid}" if row.geonameid else "curated:" + name_key(row.name).replace(" ", "-")
             names, codes = _split_codes(row.names)
+            # (its names are curated ones, matchable whatever the place's size: "Meiss el-Jabal")
             rec = PlaceRecord(key=key, name=row.name, kind=row.kind, lat=row.lat, lon=row.lon,
                               country_code=row.country_code, geonameid=row.geonameid, feature_code=row.kind.upper(),
-                              source="curated", names=names, codes=codes)
+                              source="curated", curated_names=names, codes=codes)
             old = by_key.get(key)
             if old is not None:  # curated wins on the point and kind, keeps the rest of the source's record
                 rec.names.extend([old.name, *old.names])

@@ -58,9 +58,11 @@ _PARTICLE_THEN_NAME = re.compile(r" (?:de|do|da|dos|das|del|de la|de los|de las|
 # What follows the place a news story opens with: "KYIV, Ukraine (AP) —", "CHARLESTON, W.Va. --",
 # "BEIRUT, March 3 (Reuters) -", "NEW DELHI: ...": maybe a region, a date and an agency, then a dash.
 _DATELINE_TAIL = re.compile(
-    r"(?:/[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})*"  # more places: "BANGKOK/PHNOM PENH, July 24 (Reuters) -"
+    # more places: "BANGKOK/PHNOM PENH, July 24 (Reuters) -", "GAZA CITY / AMMAN"
+    r"(?:[ \t]?/[ \t]?[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})*"
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+(?:(?:of|and|the)[ \t]+){0,2}[A-Z][\w.]*){0,3})?"  # the region or country
-    r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"  # the date
+    # the date: "July 24", "Nov 9, 2025", "3 March 2025"
+    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8}\.?)(?:,?[ \t]+\d{4})?)?"
     r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
     r"(?:-{2,3}|[—–\x96\x97]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
 # (\x96 and \x97 are Windows-1252's dashes in text decoded as Latin-1, as some feeds are.)
@@ -778,7 +780,7 @@ def _only_names_before(text: str, spans: list[Span], i: int, start: int) -> bool
 def _after_dateline_slash(text: str, span: Span, before: Span | None) -> bool:
     """Whether ``span`` follows a dateline's place after a slash: "PHNOM PENH" in
     "BANGKOK/PHNOM PENH, July 24 (Reuters) -"."""
-    return before is not None and "dateline" in before.evidence and text[before.end:span.start] == "/"
+    return before is not None and "dateline" in before.evidence and text[before.end:span.start].strip(" \t") == "/"
 
 
 def _dateline(text: str, span: Span) -> bool:

@@ -109,6 +109,13 @@ FOUND = [
     # a dateline of two places, each in capitals
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "BANGKOK", 0, "TH", "city"),
     ("BANGKOK/PHNOM PENH, July 24 (Reuters) - Fighting spread along the border.", "PHNOM PENH", 0, "KH", "city"),
+    # dates with a year, day first, and a slash between spaces
+    ("BEIRUT, Nov 9, 2025 (Reuters) - Strikes hit the south overnight.", "BEIRUT", 0, "LB", "city"),
+    ("JENIN, West Bank, 3 March 2025 (Reuters) - Troops raided the camp.", "JENIN", 0, "PS", "city"),
+    ("LONDON, 12 January 2026 - Oil prices rose on Monday.", "LONDON", 0, "GB", "city"),
+    ("GAZA CITY / AMMAN, 14 October 2025 (OCHA) - Aid trucks entered the north.", "AMMAN", 0, "JO", "city"),
+    # a curated village's other names, though it has no population figure (Mays al-Jabal)
+    ("Shells fell on Meiss el-Jabal and Houla overnight.", "Meiss el-Jabal", 0, "LB", "city"),
     ("LONDON/HOUSTON, May 2 (Reuters) - Oil prices rose on Friday.", "HOUSTON", 0, "US", "city"),
     # a byline's place: where the reporter is, or the desk
     ("By Jane Doe in Kyiv\n\nDrones hit the port overnight, officials said.", "Kyiv", 0, "UA", "city"),
