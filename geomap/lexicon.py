@@ -37,7 +37,8 @@ def first_names() -> frozenset[str]:
 
 # Given names of people in world news that the US census list lacks: the name after one is
 # theirs, not a place ("Yair Lapid" is no Israeli settlement). Ukrainian ones in Ukraine's own
-# spelling, which some villages' names share ("Nadiia Ivanova" is no village Nadiya).
+# spelling, which some villages' names share ("Nadiia Ivanova" is no village Nadiya), and Russian
+# ones ("Maxim Pukhov" is no Púchov, "Vladimir Konstantinov" no Vladimir).
 NEWS_GIVEN_NAMES = frozenset("""yair naftali benny yoav bezalel itamar gadi herzi volodymyr oleksandr oleksiy
 andriy dmytro mykhailo vitali vitaliy sergei sergey dmitry dmitri alexei alexey yevgeny ramzan valery
 recep ebrahim masoud abbas mahmoud ismail yahya hassan abdel bashar abiy shehbaz narendra olaf keir rishi
@@ -45,7 +46,10 @@ avigdor yitzhak ehud osama khalid khaled hafez ayman hossein hussein saleh tamim
 valerii hakan nasir xi joao
 serhii andrii oleksii yurii vitalii anatolii hennadii mykola taras bohdan oleh ihor yevhen pavlo maksym vadym
 denys kostiantyn ruslan nadiia nadiya mariia iryna olena oksana tetiana nataliia yuliia liudmyla svitlana halyna
-kateryna anastasiia viktoriia""".split())
+kateryna anastasiia viktoriia
+vladimir maxim mikhail igor andrei andrey pavel oleg nikolai nikolay viktor konstantin vyacheslav leonid aleksandr
+yury gennady anatoly vasily pyotr grigory artyom kirill ilya ramil aslan magomed akhmat lyudmila zakhar vadim
+yevgeniy arkady stanislav vitaly""".split())
 
 
 @lru_cache(maxsize=1)

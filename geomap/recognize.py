@@ -63,8 +63,9 @@ _DATELINE_TAIL = re.compile(
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+(?:(?:of|and|the)[ \t]+){0,2}[A-Z][\w.]*){0,3})?"  # the region or country
     # the date: "July 24", "Nov 9, 2025", "3 March 2025"
     r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8}\.?)(?:,?[ \t]+\d{4})?)?"
-    r"[ \t]*(?P<agency>\([^()\n]{1,40}\)[ \t]*)?"
-    r"(?:-{2,3}|[—–\x96\x97]|(?<=[ \t])-|:)[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
+    r"[ \t]*(?:(?P<agency>\([^()\n]{1,40}\)[ \t]*)"
+    r"|(?P<slashed>\.[ \t]*/[A-Z][\w -]{1,20}/\.?[ \t]*))?"  # TASS's and RIA's: "ENERGODAR, October 3. /TASS/."
+    r"(?(slashed)|(?:-{2,3}|[—–\x96\x97]|(?<=[ \t])-|:))[ \t]*(?=[\"“‘']?[A-Z0-9])")  # the story's first word
 # (\x96 and \x97 are Windows-1252's dashes in text decoded as Latin-1, as some feeds are.)
 # A common word before a number is a designation: "Region 1", "Loop 286", "Lot No. 5".
 _NUMBERED = re.compile(r"[ \t]+(?:No\.[ \t]*|#)?\d")
@@ -789,7 +790,8 @@ def _dateline(text: str, span: Span) -> bool:
     if span.entries[0][1] == "code":
         return False
     tail = _DATELINE_TAIL.match(text, span.end, span.end + _DATELINE_REACH)
-    return tail is not None and (tail.group("agency") is not None or span.surface.isupper())
+    return tail is not None and (tail.group("agency") is not None or tail.group("slashed") is not None
+                                 or span.surface.isupper())
 
 
 def _share_list_type(text: str, spans: list[Span], listed: list[tuple[int, int]], common_words: frozenset[str]

@@ -113,6 +113,8 @@ FOUND = [
     ("BEIRUT, Nov 9, 2025 (Reuters) - Strikes hit the south overnight.", "BEIRUT", 0, "LB", "city"),
     ("JENIN, West Bank, 3 March 2025 (Reuters) - Troops raided the camp.", "JENIN", 0, "PS", "city"),
     ("LONDON, 12 January 2026 - Oil prices rose on Monday.", "LONDON", 0, "GB", "city"),
+    ("ENERGODAR, October 3. /TASS/. A drone hit a garage in the city.", "ENERGODAR", 0, "UA", "city"),
+    ("NOVAYA KAKHOVKA, October 3. /RIA Novosti/. The evacuation went on.", "NOVAYA KAKHOVKA", 0, "UA", "city"),
     ("GAZA CITY / AMMAN, 14 October 2025 (OCHA) - Aid trucks entered the north.", "AMMAN", 0, "JO", "city"),
     # a curated village's other names, though it has no population figure (Mays al-Jabal)
     ("Shells fell on Meiss el-Jabal and Houla overnight.", "Meiss el-Jabal", 0, "LB", "city"),
@@ -583,6 +585,8 @@ NOT_FOUND = [
     ("Four Chinook helicopters landed in the valley before dawn.", "Chinook", 0),
     ("Turkish Bayraktar drones were used in Nagorno-Karabakh.", "Bayraktar", 0),
     ("The Azov battalion held out in Mariupol for weeks.", "Azov", 0),
+    # Russian given names the census lists lack: the surname after one is no town ("Púchov")
+    ("A drone hit a garage in Energodar, the city's mayor Maxim Pukhov said.", "Pukhov", 0),
     # Russia's force groupings, named after rivers and the compass ("Yug" is a Russian village)
     ("The Yug (South) group of forces struck positions near Kostiantynivka.", "Yug", 0),
     ("Units of the Dnepr grouping destroyed two boats near Kherson.", "Dnepr", 0),
