@@ -198,6 +198,7 @@ def _merge(by_key: dict[str, PlaceRecord], rec: PlaceRecord) -> None:
 # "Krasnodarskiy kray"): the kind word, and the English name it gets with the town's name.
 _ADJECTIVAL_REGION_KINDS = {"oblast": "Oblast", "kray": "Krai", "voblasts": "Oblast", "voblasc": "Oblast"}
 _MIN_STEM = 4
+_MIN_SHORT_STEM = 3  # a whole stem this short still counts: "Tul'skaya" from Tula
 
 
 def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
@@ -212,14 +213,19 @@ def _name_regions_after_their_towns(records: Iterable[PlaceRecord]) -> None:
             if best is None or (rec.population or 0) > (best.population or 0):
                 largest[rec.admin1] = rec
     for rec in records:
-        words = name_key(rec.name).split()
+        words = name_key(unmarked_spelling(rec.name) or rec.name).split()  # "Tul'skaya" is one word
         if rec.kind != "admin1" or len(words) != 2 or words[1] not in _ADJECTIVAL_REGION_KINDS:
             continue
         town = largest.get(rec.admin1)
         if town is None or " " in name_key(town.name):
             continue
-        stem = name_key(town.name).rstrip("aeiouy")
-        if len(stem) >= _MIN_STEM and words[0].startswith(stem) and len(words[0]) > len(name_key(town.name)):
+        # The adjective opens with the town's name, give or take its last letters: "Kurskaya",
+        # "Kaluzhskaya" (Kaluga), "Vologodskaya" (Vologda), "Yaroslavskaya" (Yaroslavl).
+        town_key = name_key(town.name)
+        stem = town_key.rstrip("aeiouy")
+        shared = len(os.path.commonprefix((town_key, words[0])))
+        if len(words[0]) > len(town_key) and ((shared >= len(stem) >= _MIN_SHORT_STEM)
+                                              or (shared >= _MIN_STEM and shared >= len(town_key) - 2)):
             rec.names.extend((town.name, f"{town.name} {_ADJECTIVAL_REGION_KINDS[words[1]]}"))
 
 

@@ -207,6 +207,13 @@ FOUND = [
     ("Ukrainian troops pushed into Russia's Kursk region in August.", "Kursk", 0, "RU", "admin1"),
     ("Drones hit an oil depot in Belgorod Oblast overnight.", "Belgorod Oblast", 0, "RU", "admin1"),
     ("Officials in Krasnodar Krai said a refinery was hit.", "Krasnodar Krai", 0, "RU", "admin1"),
+    # oblasts by the English name of their capital, though its adjective is spelled otherwise
+    # ("Kaluzhskaya", "Tul'skaya") or no town bears it ("Leningradskaya"); Leningrad alone is the city
+    ("Drones hit a plant in the Kaluga region and a depot in the Tula region.", "Kaluga", 0, "RU", "admin1"),
+    ("Drones hit a plant in the Kaluga region and a depot in the Tula region.", "Tula", 0, "RU", "admin1"),
+    ("In the Leningrad region, the governor said a drone was downed near Primorsk.", "Leningrad", 0, "RU",
+     "admin1"),
+    ("The siege of Leningrad lasted 872 days.", "Leningrad", 0, "RU", "city"),
     ("Israel said the strikes would continue, and Israel Katz agreed.", "Israel", 0, "IL", "country"),
     ("Cholera spread along the Nile after the floods.", "Nile", 0, None, "river"),
     # regions and islands that only a small namesake town had ("Patagonia", Arizona; "Yorkshire",
