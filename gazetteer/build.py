@@ -26,9 +26,10 @@ import ahocorasick
 
 from gazetteer.model import KINDS, POINT_OF, PlaceRecord
 from gazetteer.normalize import is_latin, name_key
-from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, RUSSIAN_NAMED, UKRAINIAN_NAMED, abbreviated_spellings,
-                                 arabic_spellings, german_spelling, hebrew_spellings, russian_news_spelling,
-                                 russian_spellings, ukrainian_spellings, unmarked_spelling)
+from gazetteer.spellings import (ARABIC_NAMED, GERMAN_NAMED, RUSSIAN_NAMED, SOMALI_NAMED, UKRAINIAN_NAMED,
+                                 abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
+                                 russian_news_spelling, russian_spellings, somali_spelling, ukrainian_spellings,
+                                 unmarked_spelling)
 from gazetteer.sources.curated import CURATED_PATH, read_curated
 
 DB_NAME = "gazetteer.sqlite"
@@ -248,6 +249,9 @@ def _add_news_spellings(records: Iterable[PlaceRecord]) -> None:
         notable = rec.kind == "admin1" or (rec.kind == "city" and rec.population >= _MIN_POPULATION_FOR_ALTERNATES)
         if rec.country_code in ARABIC_NAMED:
             spellings = arabic_spellings(rec.name, without_article=notable)
+            if rec.country_code in SOMALI_NAMED:  # villages too: the packages hold few there
+                somali = (somali_spelling(name) for name in (rec.name, unmarked_spelling(rec.name) or rec.name))
+                rec.spellings.extend(s for s in dict.fromkeys(filter(None, somali)) if name_key(s) not in main_keys)
         elif rec.country_code == "IL":
             spellings = hebrew_spellings(rec.name)
         elif rec.country_code in GERMAN_NAMED:

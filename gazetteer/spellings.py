@@ -90,6 +90,18 @@ def unmarked_spelling(name: str) -> str | None:
     return unmarked if unmarked != name and unmarked.strip() else None
 
 
+# Somalia's official spelling doubles long vowels ("Qoryooley", "Garoowe", "Afgooye"), which
+# English news writes single ("Qoryoley", "Garowe", "Afgoye").
+SOMALI_NAMED = frozenset(("SO",))
+_DOUBLED_VOWEL = re.compile(r"([aeiou])\1")
+
+
+def somali_spelling(name: str) -> str | None:
+    """``name`` with its doubled vowels single, or None where it has none."""
+    single = _DOUBLED_VOWEL.sub(r"\1", name)
+    return single if single != name else None
+
+
 # Countries whose places GeoNames names in Russian, romanised the BGN way: a word's final -ий or
 # -ый is "iy" or "yy" there ("Oktyabr’skiy", "Nizhniy Novgorod", "Staryy Oskol"), and "y" in
 # English news ("Oktyabrsky", "Nizhny Novgorod", "Stary Oskol").

@@ -7,8 +7,8 @@ import pytest
 
 from gazetteer import name_key
 from gazetteer.spellings import (abbreviated_spellings, arabic_spellings, german_spelling, hebrew_spellings,
-                                 russian_news_spelling, russian_spellings, ukrainian_spellings,
-                                 unmarked_spelling)
+                                 russian_news_spelling, russian_spellings, somali_spelling,
+                                 ukrainian_spellings, unmarked_spelling)
 
 
 @pytest.mark.parametrize("name, spelling", [
@@ -185,3 +185,15 @@ def test_russian_news_spelling(name, spelling):
 def test_the_build_gives_russian_towns_the_news_ending(gazetteer):
     # Afipskiy, a refinery town of 17,000 in drone-strike reports as "Afipsky"
     assert any(p.country_code == "RU" and p.name == "Afipskiy" for p, _ in gazetteer.entries("afipsky"))
+
+
+@pytest.mark.parametrize("name, spelling", [
+    ("Qoryooley", "Qoryoley"), ("Garoowe", "Garowe"), ("Dhuusamarreeb", "Dhusamarreb"), ("Baidoa", None),
+])
+def test_somali_spelling(name, spelling):
+    assert somali_spelling(name) == spelling
+
+
+def test_the_build_gives_somali_places_their_news_spelling(gazetteer):
+    # Qoryooley, 52,000 people, which news writes "Qoryoley"
+    assert any(p.country_code == "SO" and p.name == "Qoryooley" for p, _ in gazetteer.entries("qoryoley"))
