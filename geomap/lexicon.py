@@ -144,10 +144,14 @@ ORGANISATIONS = ("Hamas", "Boko Haram", "State Duma", "the Duma", "Ansar Allah",
                  "South Sudan People's Defence Forces", "South Sudan People’s Defence Forces",
                  "al-Qaeda in the Arabian Peninsula", "al Qaeda in the Arabian Peninsula", "Kachin Independence Army",
                  "Karen National Union", "Alliance of Sahel States", "Congo River Alliance", "Nur Otan",
+                 "Tigray Peace Force",
                  # bodies whose names hold a region's
                  "Council of Europe", "Arctic Council", "Chatham House", "Gaza Humanitarian Foundation",
+                 "Palestine Red Crescent", "Red Crescent", "Sudan Doctors Network", "Carnegie Endowment",
+                 "Carnegie Russia Eurasia Center",
+                 "Africa Command", "Villa Somalia",
                  # news agencies, papers, utilities and police named after their country or province
-                 "Xinhua", "Winnipeg Free Press", "Manitoba Hydro", "Ontario Provincial Police",
+                 "Xinhua", "Winnipeg Free Press", "Manitoba Hydro", "Ontario Provincial Police", "Middle East Eye",
                  "Energy Queensland", "Taiwan Semiconductor", "China Railway")
 # Peoples whose names are also towns' ("Arab states" is not Arab, Alabama): places only
 # with evidence, as common words are.

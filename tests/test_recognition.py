@@ -599,6 +599,8 @@ NOT_FOUND = [
     ("Units of the Dnepr grouping destroyed two boats near Kherson.", "Dnepr", 0),
     ("Wagner fighters, now rebranded as the Africa Corps, were seen in Kidal.", "Africa", 0),
     ("The Freedom of Russia Legion crossed into Belgorod.", "Russia", 0),
+    ("Teams from the Palestine Red Crescent Society reached Gaza City.", "Palestine", 0),
+    ("The Carnegie Endowment for International Peace in Washington published the study.", "Carnegie", 0),
     # a common word opening a longer name, even after a locative cue
     ("She returned home to Licking Memorial Hospital in Newark on Friday.", "Licking", 0),
     # cars: a make after a model year or before a vehicle noun, a model after its make, a maker
