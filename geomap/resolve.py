@@ -430,6 +430,7 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
         points.setdefault(other.id, _point(other))
         named_by[other.id].add(name)
     country_ids = {p.id for p in chosen.values() if p.kind == "country"}
+    local_points = [(pid, point) for pid, point in points.items() if pid not in country_ids]
     isolated = set()
     for key, place in chosen.items():
         if place.kind != "city":
@@ -453,7 +454,7 @@ def _isolated_towns(groups: dict[str, list[Span]], chosen: dict[str, Place],
             # nothing of where in it): "near Demidovka" in Belgorod oblast is no Demydivka in
             # western Ukraine, "Sela" in an Ethiopian report no Selah in Washington state.
             here = _point(place)
-            local = [point for pid, point in points.items() if named_by[pid] - {key, None} and pid not in country_ids]
+            local = [point for pid, point in local_points if named_by[pid] - {key, None}]
             if len(local) >= _ISOLATION_CONTEXT and all(_km(*here, *point) > _ALTERNATE_FAR_KM for point in local):
                 isolated.add(key)
                 continue
