@@ -5,7 +5,8 @@ shapes and prints seconds, MB/s and the fitted log-log slope per shape (1.0 = li
 Shapes: ``news`` (the bundled sample articles repeated), and adversarial ones:
 ``one-line`` (names with no line break and no sentence end), ``repeated-names`` (one
 name over and over), ``all-caps`` (a shouted headline without end), ``no-punctuation``
-(lower-case prose with a few names, no full stop, no newline).
+(lower-case prose with a few names, no full stop, no newline), ``caps-datelines`` (one line
+of capitalised names, each run closed by a colon as a headline's dateline is).
 
     GEOMAP_DATA_DIR=/tmp/gz python benchmarks/linearity.py
     GEOMAP_DATA_DIR=/tmp/gz python benchmarks/linearity.py --sizes 0.25 0.5 1 2 --shapes one-line all-caps
@@ -28,6 +29,7 @@ def shapes() -> dict[str, str]:
         "repeated-names": "Kyiv ",
         "all-caps": "KYIV ODESA UKRAINE RUSSIA WAR GAZA SUDAN ",
         "no-punctuation": "the convoy moved on from Kyiv along the road while people waited ",
+        "caps-datelines": "KYIV, KHARKIV AND ODESA, LVIV AND DNIPRO: ",
     }
 
 

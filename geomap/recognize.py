@@ -345,8 +345,9 @@ class Recognizer:
                 ev.update(("weak-capital", "headline"))
             elif _sentence_starts_before(text, span.start):
                 ev.add("weak-capital")
-            if (("weak-capital" in ev and (not style or _only_names_before(text, spans, i, line[0])))
-                    or _after_dateline_slash(text, span, spans[i - 1] if i else None)) and _dateline(text, span):
+            after_slash = _after_dateline_slash(text, span, spans[i - 1] if i else None)
+            if ("weak-capital" in ev or after_slash) and _dateline(text, span) and (
+                    after_slash or not style or _only_names_before(text, spans, i, line[0])):
                 # (a headline's dateline follows nothing but places: "SAGAING AND MANDALAY:", not
                 # "PREP ROUNDUP: Highlands rolls")
                 ev.add("dateline")
@@ -767,15 +768,17 @@ _CONNECTORS_ONLY = re.compile(r"[\s,/&]*(?:(?:and|AND|And)[\s,/&]+)*[\s,/&]*")
 
 def _only_names_before(text: str, spans: list[Span], i: int, start: int) -> bool:
     """Whether nothing but place names and "and", commas or slashes come between ``start``, the
-    start of the line holding ``spans[i]``, and it."""
-    pieces, pos = [], spans[i].start
-    for before in reversed(spans[:i]):
+    start of the line holding ``spans[i]``, and it. (It stops at the first other word, and
+    copies no list: on a long line of names it is asked for each name.)"""
+    pos = spans[i].start
+    for j in range(i - 1, -1, -1):
+        before = spans[j]
         if before.end <= start:
             break
-        pieces.append(text[before.end:pos])
+        if not _CONNECTORS_ONLY.fullmatch(text, before.end, pos):
+            return False
         pos = before.start
-    pieces.append(text[start:pos])
-    return all(_CONNECTORS_ONLY.fullmatch(piece) for piece in pieces)
+    return _CONNECTORS_ONLY.fullmatch(text, start, pos) is not None
 
 
 def _after_dateline_slash(text: str, span: Span, before: Span | None) -> bool:
