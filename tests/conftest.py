@@ -111,8 +111,7 @@ def postgres_server():
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         # `bash .ci/postgres` starts a server and prints its URL; CI always sets the variable.
-        pytest.skip("No PostgreSQL server to test against: GEOMAP_TEST_POSTGRES is not set. "
-                    "`bash .ci/postgres` starts a server and prints the URL to set it to.")
+        pytest.skip("no PostgreSQL server: set GEOMAP_TEST_POSTGRES to the URL `bash .ci/postgres` prints")
     try:
         server = PostgresServer(url)
     except Exception as exc:  # set but unusable: a broken setup must fail, not quietly skip

@@ -121,9 +121,7 @@ def _small_tmpfs(directory: Path, size: str):
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:  # mounting needs root with the right to mount
-        pytest.skip("Cannot fill a disk here, because this user may not mount the small tmpfs the test fills "
-                    f"(mount said: {mounted.stderr.strip()}). "
-                    "Run the tests as root, with the right to mount, to include it.")
+        pytest.skip(f"cannot mount the small tmpfs to fill (run as root to test it): {mounted.stderr.strip()}")
     try:
         yield directory
     finally:
@@ -163,8 +161,7 @@ def test_a_read_only_database_file_refuses_writes_clearly_and_still_serves_reads
         subprocess.run(["true"], preexec_fn=_without_file_permission_override, check=True)
     except (subprocess.SubprocessError, OSError):
         # Root may write any file: without giving that right up, a read-only file cannot be simulated.
-        pytest.skip("Cannot make the database read-only, because this process runs as root, which writes "
-                    "any file and could not give that right up. Run the tests as an ordinary user to include it.")
+        pytest.skip("runs as root, which writes read-only files anyway: run as an ordinary user to test this")
     db = tmp_path / "store.sqlite"
     first = _ingest_first(geoparser, tmp_path, db, n=3)
     faults.write_batch(tmp_path / "later", 3, tag="later")
